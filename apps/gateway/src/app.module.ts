@@ -1,0 +1,28 @@
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '@infergate/audit';
+import { AuthenticationGuard, ConfigModule, InfergateConfig, LoggingModule, ProblemDetailsFilter } from '@infergate/common';
+import { DatabaseModule } from '@infergate/database';
+import { HealthModule } from '@infergate/health';
+
+/** Composition only: which modules make up the gateway, and the global guards, pipes and filters. */
+@Module({})
+export class AppModule {
+  static register(config: InfergateConfig, extra: ModuleMetadata['imports'] = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule.forRoot({ connectOnStart: true }),
+        AuditModule,
+        HealthModule,
+        ...extra,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,12 @@
+// Unit specs live next to their source; end-to-end suites in test/ run the real app over HTTP.
+// Both run with `npm test` on the embedded default (no other process needed).
+const { swcTransform, moduleNameMapper } = require('./jest.shared');
+
+const common = { testEnvironment: 'node', transform: swcTransform, moduleNameMapper };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', roots: ['<rootDir>/apps', '<rootDir>/libs'], testMatch: ['**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'], testTimeout: 30000 },
+  ],
+};

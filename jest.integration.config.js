@@ -1,0 +1,13 @@
+// Integration suites against real PostgreSQL and Redis (TEST_DATABASE_URL, TEST_REDIS_URL).
+const { swcTransform, moduleNameMapper } = require('./jest.shared');
+
+module.exports = {
+  displayName: 'integration',
+  testEnvironment: 'node',
+  transform: swcTransform,
+  moduleNameMapper,
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.int-spec.ts'],
+  testTimeout: 60000,
+  maxWorkers: 1,
+};

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+
+/** Data sensitivity is not config; profiles are. `embedded` needs no other process, `production` does. */
+export const PROFILES = ['embedded', 'production'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1');
+
+/**
+ * The shape of infergate's configuration after defaults are applied. Every setting has one place in
+ * the YAML file (the object path) and one environment variable; see CONFIG_SETTINGS.
+ */
+export const configSchema = z
+  .object({
+    profile: z.enum(PROFILES).default('embedded'),
+    server: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: port.default(3000),
+        bodyLimitBytes: positiveInt.max(64 * 1024 * 1024).default(1024 * 1024),
+        trustedProxyCidrs: z.array(z.string()).default([]),
+        tls: z
+          .object({
+            certFile: z.string().min(1).optional(),
+            keyFile: z.string().min(1).optional(),
+            offloaded: bool.default(false),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    database: z
+      .object({
+        url: z.string().optional(),
+        sqlitePath: z.string().min(1).default('./data/infergate.sqlite'),
+        connectTimeoutMs: positiveInt.default(5000),
+        poolSize: positiveInt.min(2).max(200).default(10),
+      })
+      .strict()
+      .prefault({}),
+    redis: z
+      .object({
+        url: z.string().optional(),
+        keyPrefix: z.string().default('ig:'),
+      })
+      .strict()
+      .prefault({}),
+    shutdown: z
+      .object({
+        drainDelayMs: nonNegativeInt.default(0),
+        graceMs: positiveInt.default(25_000),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(LOG_LEVELS).default('info'),
+      })
+      .strict()
+      .prefault({}),
+    bootstrap: z
+      .object({
+        adminClientId: z.string().min(3).max(64).optional(),
+        adminClientSecret: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type InfergateConfig = z.output<typeof configSchema>;
+
+/** One documented setting: where it lives in YAML, which variable overrides it, what it does. */
+export interface ConfigSetting {
+  env: string;
+  path: string;
+  description: string;
+  /** Shown in the reference; omitted when the default is "unset". */
+  default?: string;
+  /** Environment values of list settings are comma separated. */
+  list?: boolean;
+}
+
+/** The reference the README's configuration table is generated from (`npm run docs:config`). */
+export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
+  {
+    env: 'INFERGATE_PROFILE',
+    path: 'profile',
+    default: 'embedded',
+    description: '`embedded` (SQLite, in-memory stores, no other process) or `production` (PostgreSQL, Redis, TLS).',
+  },
+  { env: 'HOST', path: 'server.host', default: '0.0.0.0', description: 'Address the HTTP server binds to.' },
+  { env: 'PORT', path: 'server.port', default: '3000', description: 'Port the HTTP server listens on (0 picks a free port).' },
+  {
+    env: 'BODY_LIMIT_BYTES',
+    path: 'server.bodyLimitBytes',
+    default: '1048576',
+    description: 'Largest request body accepted; larger ones are answered 413 before they are read.',
+  },
+  {
+    env: 'TRUSTED_PROXY_CIDRS',
+    path: 'server.trustedProxyCidrs',
+    list: true,
+    description: 'Comma-separated CIDRs of reverse proxies whose forwarding headers are believed.',
+  },
+  {
+    env: 'TLS_CERT_FILE',
+    path: 'server.tls.certFile',
+    description: 'PEM certificate chain; with `TLS_KEY_FILE` the gateway serves HTTPS.',
+  },
+  { env: 'TLS_KEY_FILE', path: 'server.tls.keyFile', description: 'PEM private key for `TLS_CERT_FILE`.' },
+  {
+    env: 'TLS_OFFLOADED',
+    path: 'server.tls.offloaded',
+    default: 'false',
+    description: 'Declares that a TLS-terminating proxy is in front; lets `production` run without its own certificate.',
+  },
+  {
+    env: 'DATABASE_URL',
+    path: 'database.url',
+    description: '`postgres://` URL. When set, PostgreSQL is used in any profile; required in `production`.',
+  },
+  {
+    env: 'SQLITE_PATH',
+    path: 'database.sqlitePath',
+    default: './data/infergate.sqlite',
+    description: 'SQLite database file used when `DATABASE_URL` is unset.',
+  },
+  {
+    env: 'DATABASE_CONNECT_TIMEOUT_MS',
+    path: 'database.connectTimeoutMs',
+    default: '5000',
+    description: 'Connection and health-check timeout for PostgreSQL.',
+  },
+  { env: 'DATABASE_POOL_SIZE', path: 'database.poolSize', default: '10', description: 'PostgreSQL connection pool size per replica.' },
+  { env: 'REDIS_URL', path: 'redis.url', description: '`redis://` or `rediss://` URL. Required in `production`; optional in `embedded`.' },
+  { env: 'REDIS_KEY_PREFIX', path: 'redis.keyPrefix', default: 'ig:', description: 'Prefix of every key infergate writes to Redis.' },
+  {
+    env: 'SHUTDOWN_DRAIN_DELAY_MS',
+    path: 'shutdown.drainDelayMs',
+    default: '0',
+    description:
+      'After SIGTERM, how long readiness answers 503 before the gateway stops taking new connections (give the load balancer time to notice).',
+  },
+  {
+    env: 'SHUTDOWN_GRACE_MS',
+    path: 'shutdown.graceMs',
+    default: '25000',
+    description: 'After SIGTERM, the longest in-flight requests may run before the process exits anyway.',
+  },
+  { env: 'LOG_LEVEL', path: 'log.level', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
+  {
+    env: 'BOOTSTRAP_ADMIN_CLIENT_ID',
+    path: 'bootstrap.adminClientId',
+    description: 'Client id of the first platform-admin application, created on first start.',
+  },
+  {
+    env: 'BOOTSTRAP_ADMIN_CLIENT_SECRET',
+    path: 'bootstrap.adminClientSecret',
+    description: 'Its secret (at least 32 characters in `production`); generated and printed once when unset.',
+  },
+];

@@ -1,0 +1,66 @@
+import { ProblemFieldError, problemType } from './problem';
+
+export interface ProblemInit {
+  status: number;
+  /** Short kebab-case name that becomes the problem `type`. */
+  slug: string;
+  title: string;
+  detail: string;
+  errors?: ProblemFieldError[];
+  /** Response headers the problem needs, e.g. WWW-Authenticate or Retry-After. */
+  headers?: Record<string, string>;
+  /** Extra members of the problem object (safe for clients to see). */
+  extensions?: Record<string, unknown>;
+}
+
+/**
+ * The base of every domain failure. Subclasses name one failure each; the global filter renders
+ * them as application/problem+json. Messages must be safe to show a client.
+ */
+export class ProblemException extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly errors?: ProblemFieldError[];
+  readonly headers: Record<string, string>;
+  readonly extensions: Record<string, unknown>;
+
+  constructor(init: ProblemInit) {
+    super(init.detail);
+    this.name = new.target.name;
+    this.status = init.status;
+    this.type = problemType(init.slug);
+    this.title = init.title;
+    this.detail = init.detail;
+    this.errors = init.errors;
+    this.headers = init.headers ?? {};
+    this.extensions = init.extensions ?? {};
+  }
+}
+
+/** RFC 6750 §3: a request without credentials gets a bare challenge. */
+export class AuthenticationRequiredException extends ProblemException {
+  constructor() {
+    super({
+      status: 401,
+      slug: 'unauthenticated',
+      title: 'Unauthorized',
+      detail: 'This resource requires authentication.',
+      headers: { 'WWW-Authenticate': 'Bearer realm="infergate"' },
+    });
+  }
+}
+
+/** A dependency the request needs (database, Redis) cannot be reached right now. */
+export class ServiceUnavailableException extends ProblemException {
+  constructor(detail = 'The service is temporarily unavailable. Retry later.', retryAfterSeconds = 5) {
+    super({
+      status: 503,
+      slug: 'service-unavailable',
+      title: 'Service Unavailable',
+      detail,
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import { ProblemException } from '../errors/problem.exception';
+import { REQUEST_ID_HEADER } from './request-id';
+
+export class PayloadTooLargeException extends ProblemException {
+  constructor(limitBytes: number) {
+    super({
+      status: 413,
+      slug: 'payload-too-large',
+      title: 'Payload Too Large',
+      detail: `The request body is larger than this gateway accepts (${limitBytes} bytes).`,
+    });
+  }
+}
+
+/**
+ * The first steps of the pipeline, run by Fastify: echo the request id on every response and refuse
+ * declared oversize bodies before a byte of them is read, on every path.
+ * Bodies without Content-Length are capped by Fastify's bodyLimit while they stream.
+ */
+export function registerHttpHooks(fastify: FastifyInstance, options: { bodyLimitBytes: number }): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    // pino-http (nestjs-pino) takes the log's request id from the raw request.
+    (request.raw as { id?: string }).id = request.id;
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  // preParsing runs after the request logger is attached and before a byte of the body is read.
+  fastify.addHook('preParsing', (request, reply, payload, done) => {
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared > options.bodyLimitBytes) {
+      done(new PayloadTooLargeException(options.bodyLimitBytes));
+      return;
+    }
+    done(null, payload);
+  });
+}

@@ -1,0 +1,5 @@
+export * from './database.module';
+export * from './database.service';
+export * from './data-source.options';
+export * from './migration-lock';
+export * from './redis/redis.provider';

@@ -1,0 +1,47 @@
+import type { DataSource, Migration } from 'typeorm';
+
+/** Arbitrary but fixed: every infergate replica contends for the same PostgreSQL advisory lock. */
+export const MIGRATION_LOCK_KEY = 7_346_193_846;
+
+/**
+ * Runs `work` while holding the migration lock. On PostgreSQL that is a session advisory lock, so of
+ * several replicas starting at once exactly one migrates and the others wait, then find nothing
+ * pending. SQLite is a single-process database; its own file lock suffices.
+ */
+export async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  if (dataSource.options.type !== 'postgres') return work();
+  const lockHolder = dataSource.createQueryRunner();
+  await lockHolder.connect();
+  try {
+    await lockHolder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      return await work();
+    } finally {
+      await lockHolder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await lockHolder.release();
+  }
+}
+
+/** Applies every pending migration, each in its own transaction, under the lock. */
+export function runPendingMigrations(dataSource: DataSource): Promise<Migration[]> {
+  return withMigrationLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
+}
+
+/** Reverts the most recently applied migration under the lock. */
+export function revertLastMigration(dataSource: DataSource): Promise<void> {
+  return withMigrationLock(dataSource, () => dataSource.undoLastMigration({ transaction: 'each' }));
+}
+
+/** Names of migrations not yet applied, in the order they would run. */
+export async function pendingMigrationNames(dataSource: DataSource): Promise<string[]> {
+  const applied = new Set(
+    (
+      (await dataSource.query(`SELECT name FROM ${dataSource.options.migrationsTableName ?? 'migrations'}`).catch(() => [])) as {
+        name: string;
+      }[]
+    ).map((row) => row.name),
+  );
+  return dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((name) => !applied.has(name));
+}

@@ -1,0 +1,3 @@
+export * from './drain.service';
+export * from './readiness.service';
+export * from './health.module';
