@@ -1,8 +1,8 @@
 // Unit specs live next to their source; end-to-end suites in test/ run the real app over HTTP.
 // Both run with `npm test` on the embedded default (no other process needed).
-const { swcTransform, moduleNameMapper } = require('./jest.shared');
+const { swcTransform, moduleNameMapper, transformIgnorePatterns } = require('./jest.shared');
 
-const common = { testEnvironment: 'node', transform: swcTransform, moduleNameMapper };
+const common = { testEnvironment: 'node', transform: swcTransform, transformIgnorePatterns, moduleNameMapper };
 
 module.exports = {
   projects: [

@@ -2,7 +2,7 @@ const { compilerOptions } = require('./tsconfig.json');
 
 // SWC keeps decorator metadata, which Nest's dependency injection reads at run time.
 const swcTransform = {
-  '^.+\\.ts$': [
+  '^.+\\.(ts|js)$': [
     '@swc/jest',
     {
       jsc: {
@@ -21,4 +21,7 @@ const moduleNameMapper = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
 );
 
-module.exports = { swcTransform, moduleNameMapper };
+// Node 20 cannot require() these ES-module-only dependencies inside Jest; SWC turns them into CommonJS.
+const transformIgnorePatterns = ['/node_modules/(?!(content-disposition)/)'];
+
+module.exports = { swcTransform, moduleNameMapper, transformIgnorePatterns };

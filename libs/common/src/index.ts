@@ -2,6 +2,7 @@ export * from './config/config.schema';
 export * from './config/config.loader';
 export * from './config/config.safety';
 export * from './config/config.module';
+export * from './config/config-reference';
 export * from './errors/problem';
 export * from './errors/problem.exception';
 export * from './errors/problem-details.filter';

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { replaceConfigReference } from './config-reference';
+import { CONFIG_SETTINGS, configSchema } from './config.schema';
+
+describe('configuration reference', () => {
+  it('is current in README.md (run `npm run docs:config` after changing a setting)', () => {
+    const readme = readFileSync(join(__dirname, '../../../../README.md'), 'utf8');
+    expect(replaceConfigReference(readme)).toBe(readme);
+  });
+
+  it('documents every leaf of the schema, and nothing the schema lacks', () => {
+    const defaults = configSchema.parse({});
+    const leaves: string[] = [];
+    const walk = (node: unknown, prefix: string): void => {
+      if (node && typeof node === 'object' && !Array.isArray(node)) {
+        for (const [key, value] of Object.entries(node)) walk(value, prefix ? `${prefix}.${key}` : key);
+      } else leaves.push(prefix);
+    };
+    walk(defaults, '');
+    const optionalLeaves = [
+      'server.tls.certFile',
+      'server.tls.keyFile',
+      'database.url',
+      'redis.url',
+      'bootstrap.adminClientId',
+      'bootstrap.adminClientSecret',
+    ];
+    expect(CONFIG_SETTINGS.map((s) => s.path).sort()).toEqual([...new Set([...leaves, ...optionalLeaves])].sort());
+  });
+});

@@ -1,0 +1,38 @@
+import { ModuleMetadata } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGateway } from '../../apps/gateway/src/gateway';
+import { Environment, loadConfig } from '@infergate/common';
+import { DatabaseService } from '@infergate/database';
+
+export interface RunningGateway {
+  app: NestFastifyApplication;
+  url: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real gateway, listening on 127.0.0.1 on a free port, with its own SQLite file unless the
+ * environment given points elsewhere. Resolves once the first database connection attempt settled.
+ */
+export async function startGateway(env: Environment = {}, imports: ModuleMetadata['imports'] = []): Promise<RunningGateway> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'infergate-e2e-'));
+  const config = loadConfig({ LOG_LEVEL: 'silent', SQLITE_PATH: join(dataDir, 'infergate.sqlite'), ...env });
+  const app = await createGateway(config, { imports });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.get(DatabaseService).settled();
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,7 @@
+// A gateway process with the test probe routes, for shutdown tests that need a real SIGTERM.
+import 'reflect-metadata';
+import { loadConfig } from '@infergate/common';
+import { serve } from '../../apps/gateway/src/serve';
+import { ProbeModule } from './probe.module';
+
+void serve(loadConfig(process.env), { imports: [ProbeModule] });
