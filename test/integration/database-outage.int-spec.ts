@@ -1,7 +1,7 @@
-import { startGateway } from '../support/in-process-gateway';
+import { RunningGateway, startGateway } from '../support/in-process-gateway';
 import { waitForStatus } from '../support/gateway-process';
 import { createTestDatabase, dropTestDatabase, testDatabaseUrl } from '../support/postgres';
-import { startTcpProxy } from '../support/tcp-proxy';
+import { startTcpProxy, TcpProxy } from '../support/tcp-proxy';
 
 /** What a readiness answer may never reveal about the database behind it. */
 function expectNothingAboutTheDatabase(body: string, proxyPort: number): void {
@@ -23,20 +23,18 @@ function expectNothingAboutTheDatabase(body: string, proxyPort: number): void {
 describe('readiness during a PostgreSQL outage', () => {
   it('turns 503 with database down (and nothing leaked) while the connection is cut, liveness stays 200, and recovers', async () => {
     const databaseUrl = await createTestDatabase();
-    const target = new URL(databaseUrl);
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    const viaProxy = new URL(databaseUrl);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-
-    const gateway = await startGateway({ DATABASE_URL: viaProxy.toString(), DATABASE_CONNECT_TIMEOUT_MS: '2000' }).catch(async (error) => {
-      await proxy.close();
-      await dropTestDatabase(databaseUrl);
-      throw error;
-    });
-    const ready = `${gateway.url}/health/ready`;
-    const live = `${gateway.url}/health/live`;
+    let proxy: TcpProxy | undefined;
+    let gateway: RunningGateway | undefined;
     try {
+      const target = new URL(databaseUrl);
+      proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+      const viaProxy = new URL(databaseUrl);
+      viaProxy.hostname = '127.0.0.1';
+      viaProxy.port = String(proxy.port);
+      gateway = await startGateway({ DATABASE_URL: viaProxy.toString(), DATABASE_CONNECT_TIMEOUT_MS: '2000' });
+      const ready = `${gateway.url}/health/ready`;
+      const live = `${gateway.url}/health/live`;
+
       await waitForStatus(ready, 200, 10_000);
       expect(proxy.liveConnections).toBeGreaterThan(0);
 
@@ -64,8 +62,8 @@ describe('readiness during a PostgreSQL outage', () => {
       expect(up.status).toBe(200);
       expect(await up.json()).toEqual({ status: 'up', components: { accepting: 'up', database: 'up', migrations: 'up' } });
     } finally {
-      await gateway.close();
-      await proxy.close();
+      await gateway?.close();
+      await proxy?.close();
       await dropTestDatabase(databaseUrl);
     }
   });

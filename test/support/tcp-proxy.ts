@@ -15,7 +15,7 @@ export interface TcpProxy {
 
 /**
  * A TCP forwarder on 127.0.0.1 (on a free port) to `target`, to simulate a dependency going away:
- * `cut()` behaves like a crashed server (live sockets reset, new ones refused), `restore()` like its return.
+ * `cut()` behaves like a crashed server (live connections dropped, new ones refused), `restore()` like its return.
  */
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();

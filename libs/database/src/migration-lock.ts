@@ -36,12 +36,15 @@ export function revertLastMigration(dataSource: DataSource): Promise<void> {
 
 /** Names of migrations not yet applied, in the order they would run. */
 export async function pendingMigrationNames(dataSource: DataSource): Promise<string[]> {
-  const applied = new Set(
-    (
-      (await dataSource.query(`SELECT name FROM ${dataSource.options.migrationsTableName ?? 'migrations'}`).catch(() => [])) as {
-        name: string;
-      }[]
-    ).map((row) => row.name),
-  );
-  return dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((name) => !applied.has(name));
+  const table = dataSource.options.migrationsTableName ?? 'migrations';
+  const queryRunner = dataSource.createQueryRunner();
+  try {
+    // A missing table means nothing was applied; any other failure (permissions, connection) is an error.
+    if (!(await queryRunner.hasTable(table))) return dataSource.migrations.map((m) => m.name ?? m.constructor.name);
+    const rows = (await queryRunner.query(`SELECT name FROM ${table}`)) as { name: string }[];
+    const applied = new Set(rows.map((row) => row.name));
+    return dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((name) => !applied.has(name));
+  } finally {
+    await queryRunner.release();
+  }
 }
