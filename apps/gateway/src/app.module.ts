@@ -1,9 +1,10 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '@infergate/audit';
-import { AuthenticationGuard, ConfigModule, InfergateConfig, LoggingModule, ProblemDetailsFilter } from '@infergate/common';
+import { ConfigModule, InfergateConfig, LoggingModule, ProblemDetailsFilter } from '@infergate/common';
 import { DatabaseModule } from '@infergate/database';
 import { HealthModule } from '@infergate/health';
+import { AuthenticationGuard, IdentityModule } from '@infergate/identity';
 
 /** Composition only: which modules make up the gateway, and the global guards, pipes and filters. */
 @Module({})
@@ -17,6 +18,7 @@ export class AppModule {
         DatabaseModule.forRoot({ connectOnStart: true }),
         AuditModule,
         HealthModule,
+        IdentityModule.forRoot(),
         ...extra,
       ],
       providers: [

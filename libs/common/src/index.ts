@@ -11,4 +11,3 @@ export * from './http/http-hooks';
 export * from './logging/log-redaction';
 export * from './logging/logging.module';
 export * from './security/public.decorator';
-export * from './security/authentication.guard';

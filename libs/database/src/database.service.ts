@@ -30,6 +30,9 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
   private stopped = false;
   private retryTimer?: NodeJS.Timeout;
   private startup?: Promise<void>;
+  private readonly readyHooks: (() => Promise<void>)[] = [];
+  /** Migrations are applied; ready hooks may read tables although the database is not ready yet. */
+  private schemaCurrent = false;
 
   constructor(
     @InjectDataSource() readonly dataSource: DataSource,
@@ -60,6 +63,13 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
   async migrate(): Promise<string[]> {
     await this.connect();
     const applied = await runPendingMigrations(this.dataSource);
+    this.schemaCurrent = true;
+    try {
+      for (const hook of this.readyHooks) await hook();
+    } catch (error) {
+      this.currentState = 'failed';
+      throw error;
+    }
     this.currentState = 'ready';
     return applied.map((m) => m.name);
   }
@@ -70,7 +80,10 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
     const before = await this.pendingMigrations();
     await revertLastMigration(this.dataSource);
     const after = await this.pendingMigrations();
-    this.currentState = after.length > 0 ? 'failed' : this.currentState;
+    if (after.length > 0) {
+      this.schemaCurrent = false;
+      this.currentState = 'failed';
+    }
     return after.find((name) => !before.includes(name));
   }
 
@@ -80,6 +93,14 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
     return pendingMigrationNames(this.dataSource);
   }
 
+  /**
+   * Work that must happen after migrations and before the database counts as ready (loading caches
+   * from tables, say). Hooks run on every transition to ready, in registration order.
+   */
+  onReady(hook: () => Promise<void>): void {
+    this.readyHooks.push(hook);
+  }
+
   /** Resolves once the first connection attempt (successful or not) has finished; for tests and the CLI. */
   async settled(): Promise<void> {
     await this.startup;
@@ -87,7 +108,7 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
 
   /** A repository for an entity; refuses with 503 until the database is connected and migrated. */
   repository<T extends ObjectLiteral>(entity: EntityTarget<T>): Repository<T> {
-    if (this.currentState !== 'ready') throw new ServiceUnavailableException();
+    if (!this.schemaCurrent) throw new ServiceUnavailableException();
     return this.dataSource.getRepository(entity);
   }
 

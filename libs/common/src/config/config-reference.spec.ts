@@ -21,6 +21,8 @@ describe('configuration reference', () => {
     const optionalLeaves = [
       'server.tls.certFile',
       'server.tls.keyFile',
+      'server.tls.clientCaFile',
+      'identity.masterKey',
       'database.url',
       'redis.url',
       'bootstrap.adminClientId',

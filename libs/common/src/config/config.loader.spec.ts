@@ -24,6 +24,8 @@ const PRODUCTION_OK = {
   DATABASE_URL: 'postgres://db.internal/infergate',
   REDIS_URL: 'redis://cache.internal:6379',
   TLS_OFFLOADED: 'true',
+  MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+  ISSUER_URL: 'https://gateway.example.com',
 };
 
 describe(loadConfig.name, () => {
@@ -83,7 +85,9 @@ describe(loadConfig.name, () => {
 
   it('refuses production without a database, Redis or TLS, one line each', () => {
     const problems = problemsOf({ INFERGATE_PROFILE: 'production' });
-    expect(problems).toHaveLength(3);
+    expect(problems).toHaveLength(5);
+    expect(problems.join('\n')).toMatch(/MASTER_KEY .*required/);
+    expect(problems.join('\n')).toMatch(/ISSUER_URL .*https/);
     expect(problems.join('\n')).toMatch(/DATABASE_URL .*required/);
     expect(problems.join('\n')).toMatch(/REDIS_URL .*required/);
     expect(problems.join('\n')).toMatch(/production needs TLS/);
@@ -105,5 +109,6 @@ describe(loadConfig.name, () => {
     });
     expect(problems).toHaveLength(5);
     expect(problems.filter((p) => p.startsWith('TRUSTED_PROXY_CIDRS'))).toHaveLength(2);
+    expect(problemsOf({ MASTER_KEY: 'c2hvcnQ=' })).toEqual([expect.stringMatching(/^MASTER_KEY .*32 bytes/)]);
   });
 });

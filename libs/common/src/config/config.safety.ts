@@ -27,7 +27,18 @@ export function findUnsafeSettings(config: InfergateConfig): string[] {
     if (!isCidr(cidr)) problems.push(`TRUSTED_PROXY_CIDRS (server.trustedProxyCidrs): ${JSON.stringify(cidr)} is not a CIDR`);
   }
 
+  if (config.identity.masterKey !== undefined && Buffer.from(config.identity.masterKey, 'base64').length !== 32) {
+    problems.push('MASTER_KEY (identity.masterKey): must be the base64 encoding of exactly 32 bytes (openssl rand -base64 32)');
+  }
+  if (server.tls.clientCaFile && !server.tls.certFile) {
+    problems.push(
+      'TLS_CLIENT_CA_FILE (server.tls.clientCaFile): mutual TLS needs the gateway to serve HTTPS (TLS_CERT_FILE, TLS_KEY_FILE)',
+    );
+  }
+
   if (config.profile === 'production') {
+    if (!config.identity.masterKey) problems.push('MASTER_KEY (identity.masterKey): required in the production profile');
+    if (!config.identity.issuer.startsWith('https://')) problems.push('ISSUER_URL (identity.issuer): must be an https URL in production');
     if (!database.url) problems.push('DATABASE_URL (database.url): required in the production profile');
     if (!redis.url) problems.push('REDIS_URL (redis.url): required in the production profile');
     if (!server.tls.certFile && !server.tls.offloaded) {

@@ -28,6 +28,7 @@ export const configSchema = z
           .object({
             certFile: z.string().min(1).optional(),
             keyFile: z.string().min(1).optional(),
+            clientCaFile: z.string().min(1).optional(),
             offloaded: bool.default(false),
           })
           .strict()
@@ -61,6 +62,24 @@ export const configSchema = z
     log: z
       .object({
         level: z.enum(LOG_LEVELS).default('info'),
+      })
+      .strict()
+      .prefault({}),
+    identity: z
+      .object({
+        issuer: z.string().url().default('http://localhost:3000'),
+        audience: z.string().min(1).default('infergate'),
+        accessTokenTtlSeconds: positiveInt.min(30).max(3600).default(600),
+        signingAlgorithm: z.enum(['ES256', 'RS256', 'EdDSA']).default('ES256'),
+        signingKeyRotationDays: positiveInt.max(365).default(30),
+        masterKey: z.string().optional(),
+        masterKeyFile: z.string().min(1).default('./data/master.key'),
+        secretRotationOverlapSeconds: nonNegativeInt.max(30 * 86400).default(86400),
+        clockSkewSeconds: nonNegativeInt.max(60).default(30),
+        failedAuthSlowAfter: positiveInt.default(5),
+        failedAuthBlockAfter: positiveInt.default(20),
+        failedAuthWindowSeconds: positiveInt.default(300),
+        failedAuthBlockSeconds: positiveInt.default(900),
       })
       .strict()
       .prefault({}),
@@ -116,6 +135,11 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
   },
   { env: 'TLS_KEY_FILE', path: 'server.tls.keyFile', description: 'PEM private key for `TLS_CERT_FILE`.' },
   {
+    env: 'TLS_CLIENT_CA_FILE',
+    path: 'server.tls.clientCaFile',
+    description: 'PEM CA bundle; when set (with HTTPS) the gateway asks for client certificates and verifies them against it (mutual TLS).',
+  },
+  {
     env: 'TLS_OFFLOADED',
     path: 'server.tls.offloaded',
     default: 'false',
@@ -155,6 +179,83 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     description: 'After SIGTERM, the longest in-flight requests may run before the process exits anyway.',
   },
   { env: 'LOG_LEVEL', path: 'log.level', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
+  {
+    env: 'ISSUER_URL',
+    path: 'identity.issuer',
+    default: 'http://localhost:3000',
+    description: "The built-in authorization server's issuer (`iss` of its tokens, RFC 8414 metadata). Must be https in production.",
+  },
+  {
+    env: 'TOKEN_AUDIENCE',
+    path: 'identity.audience',
+    default: 'infergate',
+    description: '`aud` of issued tokens, and the audience required of tokens presented to the gateway.',
+  },
+  {
+    env: 'ACCESS_TOKEN_TTL_SECONDS',
+    path: 'identity.accessTokenTtlSeconds',
+    default: '600',
+    description: 'Lifetime of issued access tokens (30–3600).',
+  },
+  {
+    env: 'SIGNING_ALGORITHM',
+    path: 'identity.signingAlgorithm',
+    default: 'ES256',
+    description: 'Algorithm of new signing keys: ES256, RS256 or EdDSA.',
+  },
+  {
+    env: 'SIGNING_KEY_ROTATION_DAYS',
+    path: 'identity.signingKeyRotationDays',
+    default: '30',
+    description: 'A new signing key is published and then used after this many days.',
+  },
+  {
+    env: 'MASTER_KEY',
+    path: 'identity.masterKey',
+    description: 'Base64 of 32 random bytes; encrypts signing keys and stored credentials (AES-256-GCM). Required in production.',
+  },
+  {
+    env: 'MASTER_KEY_FILE',
+    path: 'identity.masterKeyFile',
+    default: './data/master.key',
+    description: 'Embedded profile without `MASTER_KEY`: the key is generated into this file (mode 0600) on first start.',
+  },
+  {
+    env: 'SECRET_ROTATION_OVERLAP_SECONDS',
+    path: 'identity.secretRotationOverlapSeconds',
+    default: '86400',
+    description: 'After a client secret is rotated, how long the old one keeps working.',
+  },
+  {
+    env: 'CLOCK_SKEW_SECONDS',
+    path: 'identity.clockSkewSeconds',
+    default: '30',
+    description: "Clock skew tolerated on `exp`, `nbf` and `iat` of the gateway's own tokens (at most 60).",
+  },
+  {
+    env: 'FAILED_AUTH_SLOW_AFTER',
+    path: 'identity.failedAuthSlowAfter',
+    default: '5',
+    description: 'Failed client authentications from one source IP within the window after which answers are delayed.',
+  },
+  {
+    env: 'FAILED_AUTH_BLOCK_AFTER',
+    path: 'identity.failedAuthBlockAfter',
+    default: '20',
+    description: 'Failed client authentications from one source IP within the window after which it is refused for a while.',
+  },
+  {
+    env: 'FAILED_AUTH_WINDOW_SECONDS',
+    path: 'identity.failedAuthWindowSeconds',
+    default: '300',
+    description: 'Window over which failed client authentications are counted.',
+  },
+  {
+    env: 'FAILED_AUTH_BLOCK_SECONDS',
+    path: 'identity.failedAuthBlockSeconds',
+    default: '900',
+    description: 'How long a source stays refused once blocked.',
+  },
   {
     env: 'BOOTSTRAP_ADMIN_CLIENT_ID',
     path: 'bootstrap.adminClientId',

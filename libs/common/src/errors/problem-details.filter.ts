@@ -55,6 +55,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { problem, headers } = this.toProblem(error, request);
+    const contentType = error instanceof ProblemException && error.contentType ? error.contentType : PROBLEM_CONTENT_TYPE;
 
     if (problem.status >= 500 && problem.status !== 503) {
       this.logger.error({ err: error, requestId: problem.requestId }, 'unhandled error');
@@ -63,7 +64,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       reply.raw.destroy();
       return;
     }
-    void reply.code(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    void reply.code(problem.status).headers(headers).type(contentType).send(JSON.stringify(problem));
   }
 
   private toProblem(error: unknown, request: FastifyRequest): { problem: ProblemDetails; headers: Record<string, string> } {

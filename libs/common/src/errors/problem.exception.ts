@@ -11,6 +11,8 @@ export interface ProblemInit {
   headers?: Record<string, string>;
   /** Extra members of the problem object (safe for clients to see). */
   extensions?: Record<string, unknown>;
+  /** Defaults to application/problem+json; OAuth endpoints answer application/json (RFC 6749 §5.2). */
+  contentType?: string;
 }
 
 /**
@@ -25,6 +27,7 @@ export class ProblemException extends Error {
   readonly errors?: ProblemFieldError[];
   readonly headers: Record<string, string>;
   readonly extensions: Record<string, unknown>;
+  readonly contentType?: string;
 
   constructor(init: ProblemInit) {
     super(init.detail);
@@ -36,6 +39,7 @@ export class ProblemException extends Error {
     this.errors = init.errors;
     this.headers = init.headers ?? {};
     this.extensions = init.extensions ?? {};
+    this.contentType = init.contentType;
   }
 }
 

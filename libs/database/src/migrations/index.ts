@@ -1,4 +1,5 @@
 import { CreateAuditEvents1764130000000 } from './1764130000000-create-audit-events';
+import { CreateIdentity1764140000000 } from './1764140000000-create-identity';
 
 /** Every migration, in order. Listed explicitly so that compiled and bundled builds find them alike. */
-export const MIGRATIONS = [CreateAuditEvents1764130000000];
+export const MIGRATIONS = [CreateAuditEvents1764130000000, CreateIdentity1764140000000];

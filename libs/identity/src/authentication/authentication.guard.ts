@@ -1,0 +1,95 @@
+import { ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AuditService } from '@infergate/audit';
+import { AuthenticationRequiredException, IS_PUBLIC_KEY, ProblemException } from '@infergate/common';
+import { CLIENT_CERTIFICATE_READER, ClientCertificateReader } from '../mtls/client-certificate';
+import type { AuthenticatedRequest, Principal } from '../principal';
+import { InsufficientScopeException, InvalidTokenException } from './authentication.errors';
+import { presentedCredential } from './credentials';
+import { FailedAuthLimiter } from './failed-auth.limiter';
+import { ipInAnyCidr } from './ip-match';
+import { REQUIRED_SCOPES_KEY } from './scopes.decorator';
+import type { RequestWithCredential } from './strategies/presented-credential';
+import type { Scope } from '../tenancy/tenancy.types';
+
+/**
+ * Global deny-by-default authentication (APP_GUARD 1). A route is reachable without credentials only
+ * when marked @Public(). Otherwise the one credential the request presents is verified by the passport
+ * strategy for its kind, the principal is attached to the request, and the route's required scopes
+ * are checked. Every success and failure is audited; repeated failures from one source are slowed,
+ * then refused.
+ */
+@Injectable()
+export class AuthenticationGuard extends AuthGuard(['api-key', 'bearer', 'client-certificate']) {
+  private readonly logger = new Logger(AuthenticationGuard.name);
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly limiter: FailedAuthLimiter,
+    private readonly audit: AuditService,
+    @Inject(CLIENT_CERTIFICATE_READER) private readonly certificates: ClientCertificateReader,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<RequestWithCredential & AuthenticatedRequest & { user?: Principal }>();
+    const clientIp = request.ip;
+    this.limiter.assertAllowed(clientIp);
+    let principal: Principal;
+    try {
+      request.credential = presentedCredential(request);
+      request.credentialContext = { clientIp, certificate: this.certificates.read(request) };
+      await super.canActivate(context);
+      principal = request.user as Principal;
+      if (principal.allowedCidrs.length > 0 && !ipInAnyCidr(clientIp, principal.allowedCidrs)) {
+        throw new InvalidTokenException('source_not_allowed');
+      }
+    } catch (error) {
+      await this.onFailure(error, request, clientIp);
+      throw error;
+    }
+    request.principal = principal;
+    this.record(request, principal, 'success');
+
+    const required = this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES_KEY, targets);
+    if (required && !required.every((scope) => principal.scopes.includes(scope))) throw new InsufficientScopeException(required);
+    return true;
+  }
+
+  override handleRequest<TUser = Principal>(error: unknown, principal: TUser | false | null): TUser {
+    if (error) throw error instanceof Error ? error : new InvalidTokenException('malformed');
+    if (!principal) throw new AuthenticationRequiredException();
+    return principal;
+  }
+
+  private async onFailure(error: unknown, request: RequestWithCredential, clientIp: string): Promise<void> {
+    // A request that presented nothing is not an attack; the bare challenge is the normal first step.
+    if (error instanceof AuthenticationRequiredException) return;
+    if (!(error instanceof ProblemException)) {
+      this.logger.error({ event: 'authn.error', err: error }, 'authentication failed unexpectedly');
+      return;
+    }
+    const reason = error instanceof InvalidTokenException ? error.reason : error.type.split(':').pop();
+    this.record(request, undefined, 'failure', reason);
+    const delayMs = this.limiter.recordFailure(clientIp);
+    if (delayMs > 0) await sleep(delayMs);
+  }
+
+  private record(request: RequestWithCredential, principal: Principal | undefined, outcome: 'success' | 'failure', reason?: string): void {
+    void this.audit.record({
+      action: outcome === 'success' ? 'authn.success' : 'authn.failure',
+      outcome,
+      actor: principal ? { type: principal.kind, id: principal.subject } : { type: 'anonymous' },
+      orgId: principal?.orgId ?? undefined,
+      reason: reason ?? principal?.authMethod,
+      requestId: String(request.id),
+      details: { method: principal?.authMethod ?? request.credential?.kind ?? null, clientIp: request.ip },
+    });
+  }
+}
