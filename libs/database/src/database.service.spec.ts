@@ -47,7 +47,7 @@ describe(DatabaseService.name, () => {
     expect(await sut.migrate()).toEqual([]);
     expect(await sut.dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'`)).toHaveLength(1);
 
-    const tables = async () => ((await sut.dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'table'`)) as unknown[]).length;
+    const tables = async () => (await sut.dataSource.query<unknown[]>(`SELECT name FROM sqlite_master WHERE type = 'table'`)).length;
     const tablesBefore = await tables();
     expect(await sut.revertLast()).toBe(names[names.length - 1]);
     expect(await sut.pendingMigrations()).toEqual([names[names.length - 1]]);
