@@ -5,8 +5,10 @@ const { swcTransform, moduleNameMapper, transformIgnorePatterns } = require('./j
 const common = { testEnvironment: 'node', transform: swcTransform, transformIgnorePatterns, moduleNameMapper };
 
 module.exports = {
+  // testTimeout is a global option: per-project values are ignored.
+  testTimeout: 30000,
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/apps', '<rootDir>/libs'], testMatch: ['**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'], testTimeout: 30000 },
+    { ...common, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'] },
   ],
 };

@@ -22,6 +22,6 @@ const moduleNameMapper = Object.fromEntries(
 );
 
 // Node 20 cannot require() these ES-module-only dependencies inside Jest; SWC turns them into CommonJS.
-const transformIgnorePatterns = ['/node_modules/(?!(content-disposition)/)'];
+const transformIgnorePatterns = ['/node_modules/(?!(content-disposition|jose)/)'];
 
 module.exports = { swcTransform, moduleNameMapper, transformIgnorePatterns };

@@ -1,4 +1,4 @@
-import { GatewayProcess, startGatewayProcess } from './support/gateway-process';
+import { GatewayProcess, startGatewayProcess, waitForStatus } from './support/gateway-process';
 
 const IN_FLIGHT = 50;
 const SLOW_MS = 1500;
@@ -14,8 +14,8 @@ describe('graceful shutdown on SIGTERM', () => {
   });
 
   it(`lets ${IN_FLIGHT} in-flight requests finish, answers ready 503 meanwhile, and exits 0`, async () => {
-    const ready = await fetch(`${gateway.url}/health/ready`);
-    expect(ready.status).toBe(200);
+    // Listening comes before the database is connected and migrated; wait for readiness first.
+    await waitForStatus(`${gateway.url}/health/ready`, 200);
 
     const started = Date.now();
     const slow = Array.from({ length: IN_FLIGHT }, () =>

@@ -1,7 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, InfergateConfig } from '@infergate/common';
 import { DatabaseModule } from '@infergate/database';
+import { ApiKeysModule, OAuthModule, TenancyDirectoryModule } from '@infergate/identity';
+import { API_KEYS_COMMANDS } from './commands/api-keys.command';
+import { APPS_COMMANDS } from './commands/apps.command';
+import { KEYS_COMMANDS } from './commands/keys.command';
 import { MigrateCommand, MigrateRevertCommand, MigrateRunCommand, MigrateStatusCommand } from './commands/migrate.command';
+import { ORGS_COMMANDS } from './commands/orgs.command';
+import { PROJECTS_COMMANDS } from './commands/projects.command';
+import { ROLES_COMMANDS } from './commands/roles.command';
 
 /** The operator CLI's composition: the same libraries as the gateway, driven by commands. */
 @Module({})
@@ -9,8 +16,25 @@ export class CliModule {
   static register(config: InfergateConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ connectOnStart: false })],
-      providers: [MigrateCommand, MigrateRunCommand, MigrateRevertCommand, MigrateStatusCommand],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ connectOnStart: false }),
+        TenancyDirectoryModule,
+        ApiKeysModule,
+        OAuthModule,
+      ],
+      providers: [
+        MigrateCommand,
+        MigrateRunCommand,
+        MigrateRevertCommand,
+        MigrateStatusCommand,
+        ...ORGS_COMMANDS,
+        ...PROJECTS_COMMANDS,
+        ...APPS_COMMANDS,
+        ...ROLES_COMMANDS,
+        ...API_KEYS_COMMANDS,
+        ...KEYS_COMMANDS,
+      ],
     };
   }
 }

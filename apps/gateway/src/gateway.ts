@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
+import type { SecureContextOptions, TlsOptions, TLSSocket } from 'node:tls';
 import { Logger } from 'nestjs-pino';
 import { InfergateConfig, registerHttpHooks, requestIdFor } from '@infergate/common';
 import { DrainService } from '@infergate/health';
@@ -16,10 +17,11 @@ export interface GatewayOptions {
 /** Builds the gateway application (not yet listening) from a validated configuration. */
 export async function createGateway(config: InfergateConfig, options: GatewayOptions = {}): Promise<NestFastifyApplication> {
   const { server } = config;
-  const https =
-    server.tls.certFile && server.tls.keyFile ? { cert: readFileSync(server.tls.certFile), key: readFileSync(server.tls.keyFile) } : null;
+  const https = httpsOptions(config);
   const adapter = new FastifyAdapter({
     ...(https ? { https } : {}),
+    // request.ip honours X-Forwarded-For only from these proxies (the mTLS reader uses the socket address).
+    ...(server.trustedProxyCidrs.length > 0 ? { trustProxy: [...server.trustedProxyCidrs] } : {}),
     bodyLimit: server.bodyLimitBytes,
     genReqId: requestIdFor,
     requestIdHeader: false,
@@ -27,6 +29,10 @@ export async function createGateway(config: InfergateConfig, options: GatewayOpt
     return503OnClosing: true,
   });
   registerHttpHooks(adapter.getInstance(), { bodyLimitBytes: server.bodyLimitBytes });
+  if (https?.requestCert) {
+    // A connection's client certificate is read once and cached per socket; renegotiation could change it.
+    adapter.getInstance().server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
+  }
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, options.imports), adapter, {
     bufferLogs: true,
@@ -41,4 +47,17 @@ export async function createGateway(config: InfergateConfig, options: GatewayOpt
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   return app;
+}
+
+/**
+ * HTTPS when a certificate and key are configured. With a client CA bundle the gateway asks every
+ * client for a certificate and verifies it against the bundle, but completes the handshake without
+ * one or with one that does not verify: such a request is treated as having no certificate, and its
+ * other credential (or the lack of one) decides. The mTLS reader only trusts `socket.authorized`.
+ */
+function httpsOptions(config: InfergateConfig): (SecureContextOptions & TlsOptions) | null {
+  const { certFile, keyFile, clientCaFile } = config.server.tls;
+  if (!certFile || !keyFile) return null;
+  const server = { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+  return clientCaFile ? { ...server, ca: readFileSync(clientCaFile), requestCert: true, rejectUnauthorized: false } : server;
 }

@@ -11,3 +11,4 @@ export * from './http/http-hooks';
 export * from './logging/log-redaction';
 export * from './logging/logging.module';
 export * from './security/public.decorator';
+export * from './validation/zod-validation.pipe';

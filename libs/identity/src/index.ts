@@ -22,3 +22,7 @@ export * from './oauth/access-token-claims';
 export * from './oauth/local-key-set';
 export * from './tenancy/client-secrets';
 export * from './tenancy/role-grants';
+export * from './tenancy';
+export * from './api-keys';
+export * from './oauth';
+export * from './tokens';

@@ -68,3 +68,15 @@ export class ServiceUnavailableException extends ProblemException {
     });
   }
 }
+
+/** A request body or query that does not fit its schema: 400, one `errors[]` entry per violation. */
+export class RequestValidationException extends ProblemException {
+  constructor(errors: ProblemFieldError[]) {
+    super({ status: 400, slug: 'validation-failed', title: 'Bad Request', detail: 'The request is not valid.', errors });
+  }
+
+  /** One violation at one JSON pointer. */
+  static at(pointer: string, detail: string): RequestValidationException {
+    return new RequestValidationException([{ pointer, detail }]);
+  }
+}

@@ -1,18 +1,19 @@
 import { Module } from '@nestjs/common';
-import { CERTIFICATE_AUTHENTICATOR, CertificateAuthenticator } from '../authentication/credential-verifiers';
+import { CERTIFICATE_AUTHENTICATOR } from '../authentication/credential-verifiers';
 import { IdentityCoreModule } from '../identity-core.module';
-import { CLIENT_CERTIFICATE_READER, ClientCertificateReader } from './client-certificate';
-
-const noCertificate: ClientCertificateReader = { read: () => undefined };
-const noAuthenticator: CertificateAuthenticator = { authenticate: () => Promise.resolve(undefined) };
+import { ApplicationCertificateAuthenticator } from './application-certificate.authenticator';
+import { CLIENT_CERTIFICATE_READER } from './client-certificate';
+import { TlsClientCertificateReader } from './tls-client-certificate.reader';
 
 /** Mutual TLS: client certificates from the connection or a trusted proxy, mapped to applications. */
 @Module({
   imports: [IdentityCoreModule],
   providers: [
-    { provide: CLIENT_CERTIFICATE_READER, useValue: noCertificate },
-    { provide: CERTIFICATE_AUTHENTICATOR, useValue: noAuthenticator },
+    TlsClientCertificateReader,
+    ApplicationCertificateAuthenticator,
+    { provide: CLIENT_CERTIFICATE_READER, useExisting: TlsClientCertificateReader },
+    { provide: CERTIFICATE_AUTHENTICATOR, useExisting: ApplicationCertificateAuthenticator },
   ],
-  exports: [CLIENT_CERTIFICATE_READER, CERTIFICATE_AUTHENTICATOR],
+  exports: [CLIENT_CERTIFICATE_READER, CERTIFICATE_AUTHENTICATOR, ApplicationCertificateAuthenticator],
 })
 export class MtlsModule {}

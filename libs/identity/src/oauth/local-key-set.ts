@@ -4,6 +4,11 @@ import type { JWK } from 'jose';
 export interface LocalKeySet {
   /** Every key currently published (pending, active and retired-but-unexpired). */
   publicJwks(): Promise<{ keys: JWK[] }>;
+  /**
+   * The published key with this `kid`, or undefined. An unknown kid reloads the shared key table
+   * (another replica may have rotated) at most once per few seconds.
+   */
+  findPublicKey?(kid: string): Promise<JWK | undefined>;
 }
 
 export const LOCAL_KEY_SET = Symbol('LocalKeySet');

@@ -1,6 +1,47 @@
-import { Module } from '@nestjs/common';
+import { FactoryProvider, Module } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { APP_CONFIG, InfergateConfig } from '@infergate/common';
+import { REDIS_CLIENT } from '@infergate/database';
 import { IdentityCoreModule } from '../identity-core.module';
+import { MtlsModule } from '../mtls/mtls.module';
+import {
+  ASSERTION_REPLAY_CACHE,
+  AssertionReplayCache,
+  MemoryAssertionReplayCache,
+  RedisAssertionReplayCache,
+} from './assertion-replay-cache';
+import { AuthorizationServerService } from './authorization-server.service';
+import { ClientAuthenticatorService } from './client-authenticator.service';
+import { LocalAccessTokenVerifier } from './local-access-token.verifier';
+import { LOCAL_KEY_SET } from './local-key-set';
+import { OAuthController } from './oauth.controller';
+import { SigningKeysService } from './signing-keys.service';
+import { TokenIssuerService } from './token-issuer.service';
+import { WellKnownController } from './well-known.controller';
 
-/** The built-in OAuth 2.0 authorization server. */
-@Module({ imports: [IdentityCoreModule] })
+const replayCacheProvider: FactoryProvider<AssertionReplayCache> = {
+  provide: ASSERTION_REPLAY_CACHE,
+  inject: [APP_CONFIG, REDIS_CLIENT],
+  useFactory: (config: InfergateConfig, redis: Redis | null) =>
+    redis ? new RedisAssertionReplayCache(redis, config.redis.keyPrefix) : new MemoryAssertionReplayCache(),
+};
+
+/**
+ * The built-in OAuth 2.0 authorization server: client credentials grant, RFC 9068 access tokens,
+ * rotating signing keys, JWKS and RFC 8414 metadata, RFC 7009 revocation, RFC 7662 introspection.
+ */
+@Module({
+  imports: [IdentityCoreModule, MtlsModule],
+  controllers: [OAuthController, WellKnownController],
+  providers: [
+    SigningKeysService,
+    { provide: LOCAL_KEY_SET, useExisting: SigningKeysService },
+    replayCacheProvider,
+    ClientAuthenticatorService,
+    TokenIssuerService,
+    LocalAccessTokenVerifier,
+    AuthorizationServerService,
+  ],
+  exports: [LOCAL_KEY_SET, SigningKeysService, ClientAuthenticatorService, TokenIssuerService, LocalAccessTokenVerifier],
+})
 export class OAuthModule {}

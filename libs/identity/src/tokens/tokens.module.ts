@@ -1,14 +1,33 @@
 import { Module } from '@nestjs/common';
-import { InvalidTokenException } from '../authentication/authentication.errors';
-import { ACCESS_TOKEN_VERIFIER, AccessTokenVerifier } from '../authentication/credential-verifiers';
+import { ACCESS_TOKEN_VERIFIER } from '../authentication/credential-verifiers';
 import { IdentityCoreModule } from '../identity-core.module';
+import { OAuthModule } from '../oauth/oauth.module';
+import { AccessTokenVerifierService } from './access-token-verifier.service';
+import { ExternalPrincipalFactory } from './external-principal.factory';
+import { ExternalTokenVerifier } from './external-token.verifier';
+import { LocalTokenVerifier } from './local-token.verifier';
+import { TokenIntrospector } from './token-introspector';
+import { TrustedIssuerRegistry } from './trusted-issuer.registry';
+import { TrustedIssuersController } from './trusted-issuers.controller';
+import { TrustedIssuersService } from './trusted-issuers.service';
 
-const refuseAll: AccessTokenVerifier = { verify: () => Promise.reject(new InvalidTokenException('unknown_issuer')) };
-
-/** Verification of bearer tokens: the gateway's own, external IdPs', opaque ones by introspection. */
+/**
+ * Verification of bearer tokens (the gateway's own, trusted external IdPs', opaque ones by
+ * introspection) and the admin API for trusted issuers.
+ */
 @Module({
-  imports: [IdentityCoreModule],
-  providers: [{ provide: ACCESS_TOKEN_VERIFIER, useValue: refuseAll }],
-  exports: [ACCESS_TOKEN_VERIFIER],
+  imports: [IdentityCoreModule, OAuthModule],
+  controllers: [TrustedIssuersController],
+  providers: [
+    LocalTokenVerifier,
+    TrustedIssuerRegistry,
+    ExternalPrincipalFactory,
+    ExternalTokenVerifier,
+    TokenIntrospector,
+    AccessTokenVerifierService,
+    { provide: ACCESS_TOKEN_VERIFIER, useExisting: AccessTokenVerifierService },
+    TrustedIssuersService,
+  ],
+  exports: [ACCESS_TOKEN_VERIFIER, AccessTokenVerifierService, TrustedIssuersService, TrustedIssuerRegistry],
 })
 export class TokensModule {}

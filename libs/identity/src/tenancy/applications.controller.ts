@@ -1,0 +1,89 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ZodValidationPipe } from '@infergate/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../authentication/current-principal.decorator';
+import type { Principal } from '../principal';
+import { AdminRoute, ApiPaging } from './admin-api.decorators';
+import {
+  ApplicationDto,
+  ApplicationPageDto,
+  CreateApplicationDto,
+  createApplicationSchema,
+  CreatedApplicationDto,
+  listApplicationsSchema,
+  RotatedSecretDto,
+  UpdateApplicationDto,
+  updateApplicationSchema,
+  type CreateApplication,
+  type ListApplications,
+  type UpdateApplication,
+} from './application.dto';
+import { ApplicationsService } from './applications.service';
+
+@ApiTags('admin: applications')
+@AdminRoute()
+@Controller('v1/admin/organizations/:orgId/applications')
+export class ApplicationsController {
+  constructor(private readonly applications: ApplicationsService) {}
+
+  @Post()
+  @ApiBody({ type: CreateApplicationDto })
+  @ApiCreatedResponse({ type: CreatedApplicationDto, description: 'The client secret is in this answer only.' })
+  create(
+    @CurrentPrincipal() actor: Principal,
+    @Param('orgId') orgId: string,
+    @Body(new ZodValidationPipe(createApplicationSchema)) body: CreateApplication,
+  ) {
+    return this.applications.create(actor, orgId, body);
+  }
+
+  @Get()
+  @ApiPaging()
+  @ApiOkResponse({ type: ApplicationPageDto })
+  list(
+    @CurrentPrincipal() actor: Principal,
+    @Param('orgId') orgId: string,
+    @Query(new ZodValidationPipe(listApplicationsSchema)) query: ListApplications,
+  ) {
+    return this.applications.list(actor, orgId, query);
+  }
+
+  @Get(':appId')
+  @ApiOkResponse({ type: ApplicationDto })
+  get(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('appId') appId: string) {
+    return this.applications.get(actor, orgId, appId);
+  }
+
+  @Patch(':appId')
+  @ApiBody({ type: UpdateApplicationDto })
+  @ApiOkResponse({ type: ApplicationDto })
+  update(
+    @CurrentPrincipal() actor: Principal,
+    @Param('orgId') orgId: string,
+    @Param('appId') appId: string,
+    @Body(new ZodValidationPipe(updateApplicationSchema)) body: UpdateApplication,
+  ) {
+    return this.applications.update(actor, orgId, appId, body);
+  }
+
+  @Post(':appId/rotate-secret')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RotatedSecretDto, description: 'The new client secret is in this answer only.' })
+  rotateSecret(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('appId') appId: string) {
+    return this.applications.rotateSecret(actor, orgId, appId);
+  }
+
+  @Post(':appId/disable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ApplicationDto })
+  disable(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('appId') appId: string) {
+    return this.applications.disable(actor, orgId, appId);
+  }
+
+  @Post(':appId/enable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ApplicationDto })
+  enable(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('appId') appId: string) {
+    return this.applications.enable(actor, orgId, appId);
+  }
+}

@@ -1,0 +1,75 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ZodValidationPipe } from '@infergate/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../authentication/current-principal.decorator';
+import type { Principal } from '../principal';
+import { AdminRoute, ApiPaging } from './admin-api.decorators';
+import {
+  CreateOrganizationDto,
+  createOrganizationSchema,
+  listOrganizationsSchema,
+  OrganizationDto,
+  OrganizationPageDto,
+  UpdateOrganizationDto,
+  updateOrganizationSchema,
+  type CreateOrganization,
+  type ListOrganizations,
+  type UpdateOrganization,
+} from './organization.dto';
+import { OrganizationsService } from './organizations.service';
+import type { Page } from './page.dto';
+
+@ApiTags('admin: organizations')
+@AdminRoute()
+@Controller('v1/admin/organizations')
+export class OrganizationsController {
+  constructor(private readonly organizations: OrganizationsService) {}
+
+  @Post()
+  @ApiBody({ type: CreateOrganizationDto })
+  @ApiCreatedResponse({ type: OrganizationDto })
+  create(@CurrentPrincipal() actor: Principal, @Body(new ZodValidationPipe(createOrganizationSchema)) body: CreateOrganization) {
+    return this.organizations.create(actor, body);
+  }
+
+  @Get()
+  @ApiPaging()
+  @ApiOkResponse({ type: OrganizationPageDto })
+  list(
+    @CurrentPrincipal() actor: Principal,
+    @Query(new ZodValidationPipe(listOrganizationsSchema)) query: ListOrganizations,
+  ): Promise<Page<OrganizationDto>> {
+    return this.organizations.list(actor, query);
+  }
+
+  @Get(':orgId')
+  @ApiOkResponse({ type: OrganizationDto })
+  get(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string) {
+    return this.organizations.get(actor, orgId);
+  }
+
+  @Patch(':orgId')
+  @ApiBody({ type: UpdateOrganizationDto })
+  @ApiOkResponse({ type: OrganizationDto })
+  update(
+    @CurrentPrincipal() actor: Principal,
+    @Param('orgId') orgId: string,
+    @Body(new ZodValidationPipe(updateOrganizationSchema)) body: UpdateOrganization,
+  ) {
+    return this.organizations.update(actor, orgId, body);
+  }
+
+  @Post(':orgId/disable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: OrganizationDto })
+  disable(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string) {
+    return this.organizations.disable(actor, orgId);
+  }
+
+  @Post(':orgId/enable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: OrganizationDto })
+  enable(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string) {
+    return this.organizations.enable(actor, orgId);
+  }
+}

@@ -1,0 +1,80 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ZodValidationPipe } from '@infergate/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../authentication/current-principal.decorator';
+import type { Principal } from '../principal';
+import { AdminRoute, ApiPaging } from './admin-api.decorators';
+import {
+  CreateProjectDto,
+  createProjectSchema,
+  listProjectsSchema,
+  ProjectDto,
+  ProjectPageDto,
+  UpdateProjectDto,
+  updateProjectSchema,
+  type CreateProject,
+  type ListProjects,
+  type UpdateProject,
+} from './project.dto';
+import { ProjectsService } from './projects.service';
+
+@ApiTags('admin: projects')
+@AdminRoute()
+@Controller('v1/admin/organizations/:orgId/projects')
+export class ProjectsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Post()
+  @ApiBody({ type: CreateProjectDto })
+  @ApiCreatedResponse({ type: ProjectDto })
+  create(
+    @CurrentPrincipal() actor: Principal,
+    @Param('orgId') orgId: string,
+    @Body(new ZodValidationPipe(createProjectSchema)) body: CreateProject,
+  ) {
+    return this.projects.create(actor, orgId, body);
+  }
+
+  @Get()
+  @ApiPaging()
+  @ApiOkResponse({ type: ProjectPageDto })
+  list(
+    @CurrentPrincipal() actor: Principal,
+    @Param('orgId') orgId: string,
+    @Query(new ZodValidationPipe(listProjectsSchema)) query: ListProjects,
+  ) {
+    return this.projects.list(actor, orgId, query);
+  }
+
+  @Get(':projectId')
+  @ApiOkResponse({ type: ProjectDto })
+  get(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('projectId') projectId: string) {
+    return this.projects.get(actor, orgId, projectId);
+  }
+
+  @Patch(':projectId')
+  @ApiBody({ type: UpdateProjectDto })
+  @ApiOkResponse({ type: ProjectDto })
+  update(
+    @CurrentPrincipal() actor: Principal,
+    @Param('orgId') orgId: string,
+    @Param('projectId') projectId: string,
+    @Body(new ZodValidationPipe(updateProjectSchema)) body: UpdateProject,
+  ) {
+    return this.projects.update(actor, orgId, projectId, body);
+  }
+
+  @Post(':projectId/disable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ProjectDto })
+  disable(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('projectId') projectId: string) {
+    return this.projects.disable(actor, orgId, projectId);
+  }
+
+  @Post(':projectId/enable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ProjectDto })
+  enable(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('projectId') projectId: string) {
+    return this.projects.enable(actor, orgId, projectId);
+  }
+}

@@ -1,0 +1,50 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ZodValidationPipe } from '@infergate/common';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../authentication/current-principal.decorator';
+import type { Principal } from '../principal';
+import { AdminRoute, ApiPaging } from './admin-api.decorators';
+import {
+  CreateRoleBindingDto,
+  createRoleBindingSchema,
+  listRoleBindingsSchema,
+  RoleBindingDto,
+  RoleBindingPageDto,
+  type CreateRoleBinding,
+  type ListRoleBindings,
+} from './role-binding.dto';
+import { RoleBindingsService } from './role-bindings.service';
+
+@ApiTags('admin: role bindings')
+@AdminRoute()
+@Controller('v1/admin/role-bindings')
+export class RoleBindingsController {
+  constructor(private readonly bindings: RoleBindingsService) {}
+
+  @Post()
+  @ApiBody({ type: CreateRoleBindingDto })
+  @ApiCreatedResponse({ type: RoleBindingDto })
+  create(@CurrentPrincipal() actor: Principal, @Body(new ZodValidationPipe(createRoleBindingSchema)) body: CreateRoleBinding) {
+    return this.bindings.create(actor, body);
+  }
+
+  @Get()
+  @ApiPaging()
+  @ApiOkResponse({ type: RoleBindingPageDto })
+  list(@CurrentPrincipal() actor: Principal, @Query(new ZodValidationPipe(listRoleBindingsSchema)) query: ListRoleBindings) {
+    return this.bindings.list(actor, query);
+  }
+
+  @Get(':bindingId')
+  @ApiOkResponse({ type: RoleBindingDto })
+  get(@CurrentPrincipal() actor: Principal, @Param('bindingId') bindingId: string) {
+    return this.bindings.get(actor, bindingId);
+  }
+
+  @Delete(':bindingId')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  delete(@CurrentPrincipal() actor: Principal, @Param('bindingId') bindingId: string) {
+    return this.bindings.delete(actor, bindingId);
+  }
+}

@@ -1,0 +1,56 @@
+import { BlockList, isIP } from 'node:net';
+import { z } from 'zod';
+import { CLEARANCES, CLIENT_AUTH_METHODS, ROLES, SCOPES } from './tenancy.types';
+
+/** Shared field rules of the admin API's request bodies. */
+export const nameField = z
+  .string()
+  .trim()
+  .min(1, 'Must not be empty.')
+  .max(100, 'Must be at most 100 characters.')
+  .regex(
+    /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u,
+    'Letters, digits, spaces, dots, underscores and hyphens only, starting with a letter or digit.',
+  );
+
+export const displayNameField = z.string().trim().min(1).max(200, 'Must be at most 200 characters.');
+
+export const regionField = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'A region is lower-case letters, digits and hyphens (at most 64).');
+
+export const cidrField = z.string().refine(isCidr, 'Must be an IPv4 or IPv6 CIDR such as 10.0.0.0/8.');
+
+export const scopeField = z.enum(SCOPES, { message: `Must be one of: ${SCOPES.join(', ')}.` });
+export const roleField = z.enum(ROLES, { message: `Must be one of: ${ROLES.join(', ')}.` });
+export const clearanceField = z.enum(CLEARANCES, { message: `Must be one of: ${CLEARANCES.join(', ')}.` });
+export const authMethodField = z.enum(CLIENT_AUTH_METHODS, { message: `Must be one of: ${CLIENT_AUTH_METHODS.join(', ')}.` });
+export const idField = z.uuid('Must be a UUID.');
+
+const unique = <T>(items: T[]): boolean => new Set(items).size === items.length;
+export const regionsField = z.array(regionField).max(50).refine(unique, 'Must not repeat an entry.');
+export const cidrsField = z.array(cidrField).max(100).refine(unique, 'Must not repeat an entry.');
+export const scopesField = z.array(scopeField).max(SCOPES.length).refine(unique, 'Must not repeat an entry.');
+
+/** An address with a prefix length that fits its family; the form ipInAnyCidr() accepts. */
+export function isCidr(value: string): boolean {
+  const match = /^([^/]+)\/(\d{1,3})$/.exec(value);
+  if (!match) return false;
+  const family = isIP(match[1]);
+  const bits = Number(match[2]);
+  if (family === 0 || bits > (family === 4 ? 32 : 128)) return false;
+  try {
+    new BlockList().addSubnet(match[1], bits, family === 4 ? 'ipv4' : 'ipv6');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** limit/offset pagination of every list route. */
+export const paginationShape = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+};
+export const paginationSchema = z.strictObject(paginationShape);
+export type Pagination = z.output<typeof paginationSchema>;
