@@ -4,24 +4,29 @@ import type { DataSource, Migration } from 'typeorm';
 export const MIGRATION_LOCK_KEY = 7_346_193_846;
 
 /**
- * Runs `work` while holding the migration lock. On PostgreSQL that is a session advisory lock, so of
- * several replicas starting at once exactly one migrates and the others wait, then find nothing
- * pending. SQLite is a single-process database; its own file lock suffices.
+ * Runs `work` while holding a replica-wide lock named by `key`. On PostgreSQL that is a session
+ * advisory lock, so of several replicas doing the same thing at once exactly one works and the others
+ * wait, then find it done. SQLite is a single-process database; its own file lock suffices.
  */
-export async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+export async function withAdvisoryLock<T>(dataSource: DataSource, key: number, work: () => Promise<T>): Promise<T> {
   if (dataSource.options.type !== 'postgres') return work();
   const lockHolder = dataSource.createQueryRunner();
   await lockHolder.connect();
   try {
-    await lockHolder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await lockHolder.query('SELECT pg_advisory_lock($1)', [key]);
     try {
       return await work();
     } finally {
-      await lockHolder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      await lockHolder.query('SELECT pg_advisory_unlock($1)', [key]);
     }
   } finally {
     await lockHolder.release();
   }
+}
+
+/** Runs `work` while holding the migration lock: of several replicas starting at once, one migrates. */
+export function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  return withAdvisoryLock(dataSource, MIGRATION_LOCK_KEY, work);
 }
 
 /** Applies every pending migration, each in its own transaction, under the lock. */

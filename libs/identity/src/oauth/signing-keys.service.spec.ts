@@ -75,7 +75,7 @@ describe(SigningKeysService.name, () => {
       expect(rotated.activatesAt.getTime()).toBe(t0.getTime() + sut.propagationDelaySeconds * SECOND);
       expect(sut.propagationDelaySeconds).toBe(600);
       // Published at once, but the old key keeps signing until the activation time.
-      expect((await sut.publicJwks(t0)).keys.map((k) => k.kid).sort()).toEqual([oldKid, rotated.kid].sort());
+      expect((await sut.publicJwks({}, t0)).keys.map((k) => k.kid).sort()).toEqual([oldKid, rotated.kid].sort());
       const justBefore = new Date(rotated.activatesAt.getTime() - 1);
       expect((await sut.signingKey(justBefore)).kid).toBe(oldKid);
 
@@ -91,10 +91,10 @@ describe(SigningKeysService.name, () => {
       // Still published while a token it signed could be valid ...
       const beforeExpiry = new Date(expiresAt.getTime() - 1);
       await sut.maintain(beforeExpiry);
-      expect((await sut.publicJwks(beforeExpiry)).keys.map((k) => k.kid).sort()).toEqual([oldKid, rotated.kid].sort());
+      expect((await sut.publicJwks({}, beforeExpiry)).keys.map((k) => k.kid).sort()).toEqual([oldKid, rotated.kid].sort());
       // ... and gone after.
       await sut.maintain(expiresAt);
-      expect((await sut.publicJwks(expiresAt)).keys.map((k) => k.kid)).toEqual([rotated.kid]);
+      expect((await sut.publicJwks({}, expiresAt)).keys.map((k) => k.kid)).toEqual([rotated.kid]);
       expect((await rows()).map((row) => row.kid)).toEqual([rotated.kid]);
     });
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { calculateJwkThumbprint, CryptoKey, exportJWK, generateKeyPair, importJWK, JWK } from 'jose';
 import { AuditService } from '@infergate/audit';
 import { APP_CONFIG, InfergateConfig } from '@infergate/common';
-import { DatabaseService } from '@infergate/database';
+import { DatabaseService, withAdvisoryLock } from '@infergate/database';
 import { In, LessThanOrEqual } from 'typeorm';
 import { SecretBox } from '../crypto/secret-box';
 import { LocalKeySet } from './local-key-set';
@@ -36,6 +36,8 @@ const CACHE_TTL_MS = 30_000;
 /** An unknown `kid` reloads the key table at most this often. */
 const UNKNOWN_KID_COOLDOWN_MS = 5_000;
 const MAINTENANCE_INTERVAL_MS = 60_000;
+/** Advisory lock under which a replica creates the first signing key. */
+const SIGNING_KEY_LOCK_KEY = 7_346_193_847;
 /** A JWK member that only a private key has. */
 export const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 const PUBLIC_JWK_MEMBERS = ['kty', 'crv', 'x', 'y', 'n', 'e'] as const;
@@ -118,8 +120,9 @@ export class SigningKeysService implements LocalKeySet, OnApplicationBootstrap, 
   }
 
   /** Every published key's public half: pending, active, and retired until its tokens have expired. */
-  async publicJwks(now = new Date()): Promise<{ keys: JWK[] }> {
-    await this.ensureFresh();
+  async publicJwks(options: { reload?: boolean } = {}, now = new Date()): Promise<{ keys: JWK[] }> {
+    if (options.reload) await this.reload();
+    else await this.ensureFresh();
     return { keys: this.keys.filter((key) => isPublished(key, now)).map(publicJwkOf) };
   }
 
@@ -177,14 +180,14 @@ export class SigningKeysService implements LocalKeySet, OnApplicationBootstrap, 
 
   private async runMaintenance(now: Date): Promise<void> {
     const repository = this.database.repository(SigningKeyEntity);
-    let keys = await repository.find();
-    let current = selectCurrent(keys, now);
-    if (!current) {
-      current = await this.create('active', now, now);
-      keys = await repository.find();
-      // Replicas starting together may each have created one: the newest wins everywhere.
-      current = selectCurrent(keys, now) ?? current;
-    }
+    // Replicas starting together must not each create a first key: one does, under the lock, and the
+    // others find it. (A key made elsewhere would be unknown here until the next reload.)
+    await withAdvisoryLock(this.database.dataSource, SIGNING_KEY_LOCK_KEY, async () => {
+      if (!selectCurrent(await repository.find(), now)) await this.create('active', now, now);
+    });
+    const keys = await repository.find();
+    const current = selectCurrent(keys, now);
+    if (!current) throw new Error('no signing key after creating one');
     if (current.status === 'pending') {
       await repository.update({ kid: current.kid, status: 'pending' }, { status: 'active' });
     }

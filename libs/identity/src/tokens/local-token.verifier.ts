@@ -45,8 +45,9 @@ export class LocalTokenVerifier {
     @Optional() @Inject(LOCAL_KEY_SET) keySet?: LocalKeySet,
   ) {
     if (keySet) {
+      // Asked only for an unknown kid or a stale set: read the shared table, not this replica's copy.
       const source = () =>
-        keySet.publicJwks().catch((error: unknown) => {
+        keySet.publicJwks({ reload: true }).catch((error: unknown) => {
           throw new IdpUnavailableError('local key set unavailable', { cause: error });
         });
       // Reading our own keys is cheap; a short cooldown lets a freshly published key verify quickly.
