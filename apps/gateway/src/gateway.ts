@@ -43,7 +43,12 @@ export async function createGateway(config: InfergateConfig, options: GatewayOpt
 
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('infergate').setDescription('Secure API gateway for machine-learning inference').addBearerAuth().build(),
+    new DocumentBuilder()
+      .setTitle('infergate')
+      .setDescription('Secure API gateway for machine-learning inference')
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+      .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   return app;

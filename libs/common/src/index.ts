@@ -6,6 +6,7 @@ export * from './config/config-reference';
 export * from './errors/problem';
 export * from './errors/problem.exception';
 export * from './errors/problem-details.filter';
+export * from './http/cidr';
 export * from './http/request-id';
 export * from './http/http-hooks';
 export * from './logging/log-redaction';

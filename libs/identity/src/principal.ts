@@ -3,7 +3,8 @@ import type { Clearance, Role, Scope } from './tenancy/tenancy.types';
 export type PrincipalKind = 'user' | 'application';
 
 /** How the caller proved who it is. */
-export type AuthenticationMethod = 'access_token' | 'external_token' | 'api_key' | 'client_certificate';
+/** `system` is the operator CLI acting on the host, never a network caller. */
+export type AuthenticationMethod = 'access_token' | 'external_token' | 'api_key' | 'client_certificate' | 'system';
 
 /** A role held platform-wide (no org), in an organization, or in one project of it. */
 export interface RoleGrant {

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isCidr } from '../http/cidr';
 import { InfergateConfig } from './config.schema';
 
 /**
@@ -56,12 +56,4 @@ export function findUnsafeSettings(config: InfergateConfig): string[] {
     }
   }
   return problems;
-}
-
-function isCidr(value: string): boolean {
-  const [address, bits, ...rest] = value.split('/');
-  if (rest.length > 0 || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
-  const family = isIP(address);
-  const max = family === 4 ? 32 : family === 6 ? 128 : -1;
-  return max > 0 && Number(bits) <= max;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { z } from 'zod';
+import { normalizeSubjectAltName } from '../mtls/subject-alt-names';
 import type { ApplicationEntity } from './application.entity';
 import { PageMetaDto } from './page.dto';
 import {
@@ -34,7 +35,18 @@ export const jwksField = z.strictObject({ keys: z.array(jwkField).min(1).max(20)
 
 /** SHA-256 thumbprint in base64url: 43 characters. */
 export const thumbprintField = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'Must be a base64url SHA-256 thumbprint (43 characters).');
-export const subjectSanField = z.string().trim().min(1).max(255);
+/** Stored in the normalised form the mTLS matcher compares against (`DNS:` lower-cased, `URI:`, `email:`, `IP Address:`). */
+export const subjectSanField = z
+  .string()
+  .max(255)
+  .transform((value, context) => {
+    const normalised = normalizeSubjectAltName(value);
+    if (normalised === undefined) {
+      context.addIssue({ code: 'custom', message: 'Must be a subject alternative name such as DNS:client.example.com or URI:spiffe://…' });
+      return z.NEVER;
+    }
+    return normalised;
+  });
 
 export const createApplicationSchema = z.strictObject({
   name: nameField,

@@ -17,7 +17,7 @@ export const SYSTEM_PRINCIPAL: Principal = Object.freeze({
   clearance: 'restricted',
   allowedRegions: [],
   allowedCidrs: [],
-  authMethod: 'client_certificate',
+  authMethod: 'system',
 }) as Principal;
 
 /** How a principal appears as the actor of an audit event. */

@@ -2,7 +2,7 @@ import { createApplicationSchema } from './application.dto';
 import { RequestValidationException, ZodValidationPipe } from '@infergate/common';
 import { createOrganizationSchema } from './organization.dto';
 
-import { isCidr } from './tenancy.validation';
+import { isCidr } from '@infergate/common';
 
 describe('tenancy request validation', () => {
   it.each(['10.0.0.0/8', '192.168.1.1/32', '0.0.0.0/0', '::1/128', '2001:db8::/32', '::ffff:10.0.0.0/104'])('accepts the CIDR %s', (cidr) =>
@@ -67,5 +67,19 @@ describe('tenancy request validation', () => {
   it('refuses a body that is not an object', () => {
     const pipe = new ZodValidationPipe(createOrganizationSchema as never);
     expect(errorsOf(pipe, ['acme'])).toHaveLength(1);
+  });
+});
+
+describe('application subject alternative names', () => {
+  const pipe = new ZodValidationPipe(createApplicationSchema);
+  const base = { name: 'svc', authMethod: 'tls_client_auth' as const };
+
+  it('are stored in the form the mTLS matcher compares', () => {
+    expect(pipe.transform({ ...base, tlsSubjectSan: 'DNS:Client.Example.COM' }).tlsSubjectSan).toBe('DNS:client.example.com');
+    expect(pipe.transform({ ...base, tlsSubjectSan: 'URI:spiffe://acme/svc' }).tlsSubjectSan).toBe('URI:spiffe://acme/svc');
+  });
+
+  it.each(['client.example.com', 'FOO:bar', 'DNS:', 'DNS:a\u0000b'])('refuses %j', (san) => {
+    expect(() => pipe.transform({ ...base, tlsSubjectSan: san })).toThrow(RequestValidationException);
   });
 });

@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { isCidr } from '@infergate/common';
 import { z } from 'zod';
 import { CLEARANCES, CLIENT_AUTH_METHODS, ROLES, SCOPES } from './tenancy.types';
 
@@ -33,19 +33,6 @@ export const cidrsField = z.array(cidrField).max(100).refine(unique, 'Must not r
 export const scopesField = z.array(scopeField).max(SCOPES.length).refine(unique, 'Must not repeat an entry.');
 
 /** An address with a prefix length that fits its family; the form ipInAnyCidr() accepts. */
-export function isCidr(value: string): boolean {
-  const match = /^([^/]+)\/(\d{1,3})$/.exec(value);
-  if (!match) return false;
-  const family = isIP(match[1]);
-  const bits = Number(match[2]);
-  if (family === 0 || bits > (family === 4 ? 32 : 128)) return false;
-  try {
-    new BlockList().addSubnet(match[1], bits, family === 4 ? 'ipv4' : 'ipv6');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** limit/offset pagination of every list route. */
 export const paginationShape = {
