@@ -13,3 +13,4 @@ export * from './logging/log-redaction';
 export * from './logging/logging.module';
 export * from './security/public.decorator';
 export * from './validation/zod-validation.pipe';
+export * from './security/check-policies.decorator';

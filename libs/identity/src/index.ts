@@ -26,3 +26,4 @@ export * from './tenancy';
 export * from './api-keys';
 export * from './oauth';
 export * from './tokens';
+export * from './access/access-policy';

@@ -83,6 +83,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    authorization: z
+      .object({
+        policyDir: z.string().min(1).default('./policies'),
+        watchPolicies: bool.default(true),
+      })
+      .strict()
+      .prefault({}),
     bootstrap: z
       .object({
         adminClientId: z.string().min(3).max(64).optional(),
@@ -255,6 +262,19 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     path: 'identity.failedAuthBlockSeconds',
     default: '900',
     description: 'How long a source stays refused once blocked.',
+  },
+  {
+    env: 'POLICY_DIR',
+    path: 'authorization.policyDir',
+    default: './policies',
+    description: 'Directory of the policy set (`*.yaml`); `tests/` below it holds the policy unit tests.',
+  },
+  {
+    env: 'POLICY_WATCH',
+    path: 'authorization.watchPolicies',
+    default: 'true',
+    description:
+      'Reload the policy set when a file in `POLICY_DIR` changes (SIGHUP reloads too). An invalid set never replaces a valid one.',
   },
   {
     env: 'BOOTSTRAP_ADMIN_CLIENT_ID',
