@@ -94,10 +94,9 @@ describe('API keys (e2e)', () => {
     const doomed = (
       await admin('POST', `/v1/admin/organizations/${orgId}/applications/${otherApp}/api-keys`, { name: 'd', scopes: ['admin'] })
     ).body;
-    // Authenticated (and cached now), but without an administrative role it sees nothing.
+    // Authenticated (and cached now), but no policy lets an application without a role list organizations.
     const before = await send({ 'x-api-key': doomed.key });
-    expect(before.status).toBe(200);
-    expect(await before.json()).toMatchObject({ total: 0, items: [] });
+    expect(before.status).toBe(403);
     await admin('POST', `/v1/admin/organizations/${orgId}/applications/${otherApp}/disable`);
 
     const valid = (await admin('POST', keysPath(), { name: 'valid', scopes: ['admin'] })).body.key as string;

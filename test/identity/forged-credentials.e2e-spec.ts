@@ -1,9 +1,8 @@
-import { Controller, Get, Module } from '@nestjs/common';
 import { CompactEncrypt, CryptoKey, exportSPKI, generateKeyPair, importJWK, JWK, JWTPayload, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { AuditEventEntity } from '@infergate/audit';
 import { DatabaseService } from '@infergate/database';
-import { AuthFailureReason, CurrentPrincipal, OrganizationEntity, Principal, RevocationService, SecretBox } from '@infergate/identity';
+import { AuthFailureReason, OrganizationEntity, Principal, RevocationService, SecretBox } from '@infergate/identity';
 import { SigningKeyEntity } from '../../libs/identity/src/oauth/signing-key.entity';
 import { SigningKeysService } from '../../libs/identity/src/oauth/signing-keys.service';
 import { createTrustedIssuerSchema } from '../../libs/identity/src/tokens/trusted-issuer.dto';
@@ -11,16 +10,6 @@ import { TrustedIssuersService } from '../../libs/identity/src/tokens/trusted-is
 import { FakeIdp, TOKEN_SUITE_ENV } from '../support/fake-idp';
 import { RunningGateway, startGateway } from '../support/in-process-gateway';
 import { ProbeModule } from '../support/probe.module';
-
-@Controller('test-tokens')
-class WhoAmIController {
-  @Get('whoami')
-  whoami(@CurrentPrincipal() principal: Principal): Principal {
-    return principal;
-  }
-}
-@Module({ controllers: [WhoAmIController] })
-class WhoAmIModule {}
 
 const INVALID_TOKEN = 'Bearer realm="infergate", error="invalid_token"';
 const INVALID_REQUEST = 'Bearer realm="infergate", error="invalid_request"';
@@ -54,7 +43,7 @@ describe('forged and malformed credentials', () => {
   beforeAll(async () => {
     gateway = await startGateway(
       { ...TOKEN_SUITE_ENV, BOOTSTRAP_ADMIN_CLIENT_ID: ADMIN_CLIENT_ID, BOOTSTRAP_ADMIN_CLIENT_SECRET: ADMIN_SECRET },
-      [ProbeModule, WhoAmIModule],
+      [ProbeModule],
     );
     const { app } = gateway;
     issuerUrl = 'http://localhost:3000';
@@ -193,7 +182,7 @@ describe('forged and malformed credentials', () => {
     });
     expect(issued.status).toBe(200);
     const { access_token: token } = (await issued.json()) as { access_token: string };
-    const principal = (await (await call(`Bearer ${token}`, '/test-tokens/whoami')).json()) as Principal;
+    const principal = (await (await call(`Bearer ${token}`, '/probe/whoami')).json()) as Principal;
     expect(principal).toMatchObject({ kind: 'application', authMethod: 'access_token', issuer: issuerUrl, scopes: ['infer', 'admin'] });
     expect(principal.roles).toContainEqual({ role: 'platform-admin', orgId: null, projectId: null });
     expect((await call(`Bearer ${token}`, '/v1/admin/issuers')).status).toBe(200);
@@ -358,11 +347,11 @@ describe('forged and malformed credentials', () => {
 
   it('accepts Keycloak- and Okta-shaped tokens and maps them', async () => {
     const kc = (await (
-      await call(`Bearer ${await keycloak.sign(keycloakClaims({ sub: 'kc-user' }))}`, '/test-tokens/whoami')
+      await call(`Bearer ${await keycloak.sign(keycloakClaims({ sub: 'kc-user' }))}`, '/probe/whoami')
     ).json()) as Principal;
     expect(kc).toMatchObject({ kind: 'user', orgId, scopes: ['infer'], authMethod: 'external_token', issuer: keycloak.issuer });
     expect(kc.roles).toEqual([{ role: 'model-consumer', orgId, projectId: null }]);
-    const ok = await (await call(`Bearer ${await okta.sign(oktaClaims())}`, '/test-tokens/whoami')).json();
+    const ok = await (await call(`Bearer ${await okta.sign(oktaClaims())}`, '/probe/whoami')).json();
     expect(ok).toMatchObject({
       kind: 'user',
       clientId: '0oa1',

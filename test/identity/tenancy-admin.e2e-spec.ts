@@ -12,6 +12,7 @@ import {
   RevocationService,
   RoleBindingsService,
   SCOPES,
+  type Scope,
   SYSTEM_PRINCIPAL,
 } from '@infergate/identity';
 import { RunningGateway, startGateway } from '../support/in-process-gateway';
@@ -60,7 +61,7 @@ describe('tenancy admin API (e2e)', () => {
   }
 
   /** An application of `orgId` holding `role` there, and an API key for it. */
-  async function keyWithRole(orgId: string, role: 'org-admin' | 'auditor' | 'model-consumer', scopes = ['admin'] as const) {
+  async function keyWithRole(orgId: string, role: 'org-admin' | 'auditor' | 'model-consumer', scopes: readonly Scope[] = ['admin']) {
     const app = await admin('POST', `/v1/admin/organizations/${orgId}/applications`, { name: `${role}-app`, allowedScopes: [...SCOPES] });
     expect(app.status).toBe(201);
     await gateway.app
@@ -258,7 +259,8 @@ describe('tenancy admin API (e2e)', () => {
 
   it('lets an auditor read its organization but not change it', async () => {
     const orgId = (await admin('POST', '/v1/admin/organizations', { name: 'org-audited' })).body.id as string;
-    const { key } = await keyWithRole(orgId, 'auditor');
+    // Auditors read with an audit:read token (policies/10-tenancy.yaml); their writes are refused whatever the scope.
+    const { key } = await keyWithRole(orgId, 'auditor', ['audit:read', 'admin']);
     expect((await call(key, 'GET', `/v1/admin/organizations/${orgId}/applications`)).status).toBe(200);
     expect((await call(key, 'POST', `/v1/admin/organizations/${orgId}/applications`, { name: 'x' })).status).toBe(403);
     expect((await call(key, 'POST', `/v1/admin/organizations/${orgId}/disable`)).status).toBe(403);

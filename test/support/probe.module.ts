@@ -1,16 +1,25 @@
 import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Public } from '@infergate/common';
+import { CheckPolicies, Public } from '@infergate/common';
+import { CurrentPrincipal, Principal } from '@infergate/identity';
 
 /**
  * Routes that exist only in tests, to exercise the pipeline before the feature modules exist:
- * a protected route, a JSON route, a route that fails with an internal-looking error, a slow route.
+ * a protected route, one that echoes the principal, a JSON route, a route that fails with an internal-looking error, a slow route.
  */
 @Controller('probe')
 export class ProbeController {
+  /** Any authenticated caller with an organization may read its own usage: "authenticated" is the whole test. */
+  @CheckPolicies('read', 'Usage')
   @Get('protected')
   protectedRoute(): { ok: true } {
     return { ok: true };
+  }
+
+  @CheckPolicies('read', 'Usage')
+  @Get('whoami')
+  whoami(@CurrentPrincipal() principal: Principal): Principal {
+    return principal;
   }
 
   @Public()

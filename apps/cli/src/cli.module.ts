@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthorizationModule } from '@infergate/authorization';
 import { ConfigModule, InfergateConfig } from '@infergate/common';
 import { DatabaseModule } from '@infergate/database';
 import { ApiKeysModule, OAuthModule, TenancyDirectoryModule } from '@infergate/identity';
@@ -7,6 +8,7 @@ import { APPS_COMMANDS } from './commands/apps.command';
 import { KEYS_COMMANDS } from './commands/keys.command';
 import { MigrateCommand, MigrateRevertCommand, MigrateRunCommand, MigrateStatusCommand } from './commands/migrate.command';
 import { ORGS_COMMANDS } from './commands/orgs.command';
+import { POLICIES_COMMANDS } from './commands/policies.command';
 import { PROJECTS_COMMANDS } from './commands/projects.command';
 import { ROLES_COMMANDS } from './commands/roles.command';
 
@@ -19,6 +21,7 @@ export class CliModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({ connectOnStart: false }),
+        AuthorizationModule.forRoot(),
         TenancyDirectoryModule,
         ApiKeysModule,
         OAuthModule,
@@ -34,6 +37,7 @@ export class CliModule {
         ...ROLES_COMMANDS,
         ...API_KEYS_COMMANDS,
         ...KEYS_COMMANDS,
+        ...POLICIES_COMMANDS,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '@infergate/audit';
+import { AuthorizationModule, PoliciesGuard } from '@infergate/authorization';
 import { ConfigModule, InfergateConfig, LoggingModule, ProblemDetailsFilter } from '@infergate/common';
 import { DatabaseModule } from '@infergate/database';
 import { HealthModule } from '@infergate/health';
@@ -19,10 +20,13 @@ export class AppModule {
         AuditModule,
         HealthModule,
         IdentityModule.forRoot(),
+        AuthorizationModule.forRoot(),
         ...extra,
       ],
       providers: [
+        // In this order: authentication builds the principal that the policies guard checks.
         { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_GUARD, useClass: PoliciesGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
     };

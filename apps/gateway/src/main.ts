@@ -14,7 +14,9 @@ function configOrExit(): InfergateConfig {
 }
 
 serve(configOrExit()).catch((error: unknown) => {
-  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  process.stderr.write(`infergate: failed to start: ${reason}\n`);
+  // Errors that list their problems (an invalid policy set, say) get one line per problem.
+  const problems = (error as { problems?: unknown }).problems;
+  const lines = Array.isArray(problems) ? problems.map(String) : [error instanceof Error ? error.message.split('\n')[0] : String(error)];
+  for (const line of lines) process.stderr.write(`infergate: failed to start: ${line}\n`);
   process.exit(1);
 });

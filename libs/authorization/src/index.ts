@@ -1,1 +1,4 @@
-export * from './policy/policy.types';
+export * from './policy';
+export * from './ability';
+export * from './explain';
+export * from './authorization.module';

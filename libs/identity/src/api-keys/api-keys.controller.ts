@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../authentication/current-principal.decorator';
 import type { Principal } from '../principal';
@@ -23,6 +23,7 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @CheckPolicies('create', 'ApiKey')
   @ApiBody({ type: CreateApiKeyDto })
   @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The key is in this answer only.' })
   create(
@@ -35,6 +36,7 @@ export class ApiKeysController {
   }
 
   @Get()
+  @CheckPolicies('read', 'ApiKey')
   @ApiPaging()
   @ApiOkResponse({ type: ApiKeyPageDto })
   list(
@@ -47,12 +49,14 @@ export class ApiKeysController {
   }
 
   @Get(':keyId')
+  @CheckPolicies('read', 'ApiKey')
   @ApiOkResponse({ type: ApiKeyDto })
   get(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('appId') appId: string, @Param('keyId') keyId: string) {
     return this.apiKeys.get(actor, orgId, appId, keyId);
   }
 
   @Delete(':keyId')
+  @CheckPolicies('delete', 'ApiKey')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked (also when it already was).' })
   revoke(

@@ -3,10 +3,12 @@ import { RequestValidationException } from '@infergate/common';
 import { IsNull } from 'typeorm';
 import { DatabaseService } from '@infergate/database';
 import { MasterKey } from '../crypto/master-key';
+import type { PolicyAction } from '../access/access-policy';
 import type { Principal } from '../principal';
 import { RevocationService } from '../revocation/revocation.service';
 import { ApplicationsService } from '../tenancy/applications.service';
 import type { Page } from '../tenancy/page.dto';
+import { TenancyAccess } from '../tenancy/tenancy-access';
 import { TenancyAudit } from '../tenancy/tenancy-audit';
 import { TenancyNotFoundException, TenancyConflictException } from '../tenancy/tenancy.errors';
 import { generateApiKey } from './api-key-format';
@@ -27,6 +29,7 @@ export class ApiKeysService {
     private readonly masterKey: MasterKey,
     private readonly revocation: RevocationService,
     private readonly verifier: ApiKeyVerifierService,
+    private readonly access: TenancyAccess,
     private readonly audit: TenancyAudit,
   ) {}
 
@@ -35,7 +38,21 @@ export class ApiKeysService {
   }
 
   async create(actor: Principal, orgId: string, applicationId: string, input: CreateApiKey, now = new Date()): Promise<CreatedApiKeyDto> {
-    const { app } = await this.applications.findWritable(actor, orgId, applicationId);
+    const app = await this.applications.findReadable(actor, orgId, applicationId);
+    const { id, key } = generateApiKey();
+    const entity: ApiKeyEntity = {
+      id,
+      applicationId,
+      orgId,
+      name: input.name,
+      keyHash: this.masterKey.hash('api-key', key),
+      scopes: input.scopes,
+      expiresAt: null,
+      revokedAt: null,
+      lastUsedAt: null,
+      createdAt: now,
+    };
+    this.access.assertMay(actor, 'create', 'ApiKey', entity);
     if (app.status !== 'active') throw new TenancyConflictException('The application is disabled.');
     input.scopes.forEach((scope, index) => {
       if (!app.allowedScopes.includes(scope)) {
@@ -55,19 +72,7 @@ export class ApiKeysService {
       );
     }
 
-    const { id, key } = generateApiKey();
-    const entity: ApiKeyEntity = {
-      id,
-      applicationId,
-      orgId,
-      name: input.name,
-      keyHash: this.masterKey.hash('api-key', key),
-      scopes: input.scopes,
-      expiresAt,
-      revokedAt: null,
-      lastUsedAt: null,
-      createdAt: now,
-    };
+    entity.expiresAt = expiresAt;
     await this.repository.insert(entity);
     await this.audit.changed(actor, 'identity.api_key.created', { type: 'ApiKey', id }, orgId, {
       applicationId,
@@ -79,25 +84,28 @@ export class ApiKeysService {
 
   async list(actor: Principal, orgId: string, applicationId: string, query: ListApiKeys): Promise<Page<ApiKeyDto>> {
     await this.applications.findReadable(actor, orgId, applicationId);
-    const [rows, total] = await this.repository.findAndCount({
-      where: { applicationId, orgId, ...(query.includeRevoked === 'true' ? {} : { revokedAt: IsNull() }) },
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
-    return { items: rows.map((row) => ApiKeyDto.from(row)), total, limit: query.limit, offset: query.offset };
+    const rows = this.repository
+      .createQueryBuilder('apiKey')
+      .where('apiKey.applicationId = :applicationId', { applicationId })
+      .andWhere('apiKey.orgId = :orgId', { orgId });
+    if (query.includeRevoked !== 'true') rows.andWhere('apiKey.revokedAt IS NULL');
+    this.access.restrict(rows, 'apiKey', actor, 'ApiKey');
+    const [items, total] = await rows
+      .orderBy('apiKey.createdAt', 'ASC')
+      .addOrderBy('apiKey.id', 'ASC')
+      .take(query.limit)
+      .skip(query.offset)
+      .getManyAndCount();
+    return { items: items.map((row) => ApiKeyDto.from(row)), total, limit: query.limit, offset: query.offset };
   }
 
   async get(actor: Principal, orgId: string, applicationId: string, id: string): Promise<ApiKeyDto> {
-    await this.applications.findReadable(actor, orgId, applicationId);
-    return ApiKeyDto.from(await this.find(orgId, applicationId, id));
+    return ApiKeyDto.from(await this.findFor(actor, 'read', orgId, applicationId, id));
   }
 
   /** Revokes the key: refused at once on this replica, and on others within their next check. */
   async revoke(actor: Principal, orgId: string, applicationId: string, id: string): Promise<void> {
-    await this.applications.findReadable(actor, orgId, applicationId);
-    const key = await this.find(orgId, applicationId, id);
-    await this.applications.findWritable(actor, orgId, applicationId);
+    const key = await this.findFor(actor, 'delete', orgId, applicationId, id);
     this.verifier.forget(id);
     if (key.revokedAt) return;
     const now = new Date();
@@ -106,6 +114,14 @@ export class ApiKeysService {
     await this.revocation.revokeToken(apiKeyRevocationId(id), new Date(now.getTime() + API_KEY_CACHE_TTL_MS + 60_000));
     this.verifier.forget(id);
     await this.audit.changed(actor, 'identity.api_key.revoked', { type: 'ApiKey', id }, orgId, { applicationId });
+  }
+
+  /** The key, when the caller may `action` it: 404 when it, or its application, is missing or unseen; 403 when only readable. */
+  private async findFor(actor: Principal, action: PolicyAction, orgId: string, applicationId: string, id: string): Promise<ApiKeyEntity> {
+    await this.applications.findReadable(actor, orgId, applicationId);
+    const key = await this.find(orgId, applicationId, id);
+    this.access.assert(actor, action, 'ApiKey', key);
+    return key;
   }
 
   private async find(orgId: string, applicationId: string, id: string): Promise<ApiKeyEntity> {

@@ -1,9 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery } from '@nestjs/swagger';
-import { RequireScopes } from '../authentication/scopes.decorator';
 
-/** Every admin route: authenticated (bearer token or API key) with the `admin` scope. */
-export const AdminRoute = (): ClassDecorator => applyDecorators(RequireScopes('admin'), ApiBearerAuth());
+/**
+ * Every admin route: authenticated (bearer token or API key). Which roles and token scopes it takes
+ * is the policy set's call, through the route's @CheckPolicies (by default `admin`, or `audit:read`
+ * for auditors' reads).
+ */
+export const AdminRoute = (): ClassDecorator => applyDecorators(ApiBearerAuth());
 
 /** Documents limit/offset paging on a list route. */
 export const ApiPaging = (): MethodDecorator =>

@@ -148,7 +148,13 @@ export class UpdateApplicationDto {
   tlsSubjectSan?: string | null;
 }
 
-/** An application as the admin API shows it: never a secret or a secret's hash. */
+/** Credentials and network allowlists: the fields a field-level policy is expected to keep from some callers. */
+const HIDDEN_BY_POLICY = 'Absent when a field-level policy rule keeps it from the caller.';
+
+/**
+ * An application as the admin API shows it: never a secret or a secret's hash, and only the fields
+ * the policy set lets the caller read.
+ */
 export class ApplicationDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -180,17 +186,17 @@ export class ApplicationDto {
   @ApiProperty({ type: [String] })
   allowedRegions!: string[];
 
-  @ApiProperty({ type: [String] })
-  allowedCidrs!: string[];
+  @ApiPropertyOptional({ type: [String], description: HIDDEN_BY_POLICY })
+  allowedCidrs?: string[];
 
-  @ApiProperty({ type: JwksDto, nullable: true })
-  jwks!: JwksDto | null;
+  @ApiPropertyOptional({ type: JwksDto, nullable: true, description: HIDDEN_BY_POLICY })
+  jwks?: JwksDto | null;
 
-  @ApiProperty({ type: String, nullable: true })
-  tlsCertThumbprint!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: HIDDEN_BY_POLICY })
+  tlsCertThumbprint?: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
-  tlsSubjectSan!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: HIDDEN_BY_POLICY })
+  tlsSubjectSan?: string | null;
 
   @ApiProperty({ type: Date, nullable: true, description: 'Until when the previous client secret still works after a rotation.' })
   previousSecretExpiresAt!: Date | null;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../authentication/current-principal.decorator';
 import type { Principal } from '../principal';
@@ -27,6 +27,7 @@ export class ApplicationsController {
   constructor(private readonly applications: ApplicationsService) {}
 
   @Post()
+  @CheckPolicies('create', 'Application')
   @ApiBody({ type: CreateApplicationDto })
   @ApiCreatedResponse({ type: CreatedApplicationDto, description: 'The client secret is in this answer only.' })
   create(
@@ -38,6 +39,7 @@ export class ApplicationsController {
   }
 
   @Get()
+  @CheckPolicies('read', 'Application')
   @ApiPaging()
   @ApiOkResponse({ type: ApplicationPageDto })
   list(
@@ -49,12 +51,14 @@ export class ApplicationsController {
   }
 
   @Get(':appId')
+  @CheckPolicies('read', 'Application')
   @ApiOkResponse({ type: ApplicationDto })
   get(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('appId') appId: string) {
     return this.applications.get(actor, orgId, appId);
   }
 
   @Patch(':appId')
+  @CheckPolicies('update', 'Application')
   @ApiBody({ type: UpdateApplicationDto })
   @ApiOkResponse({ type: ApplicationDto })
   update(
@@ -67,6 +71,7 @@ export class ApplicationsController {
   }
 
   @Post(':appId/rotate-secret')
+  @CheckPolicies('update', 'Application')
   @HttpCode(200)
   @ApiOkResponse({ type: RotatedSecretDto, description: 'The new client secret is in this answer only.' })
   rotateSecret(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('appId') appId: string) {
@@ -74,6 +79,7 @@ export class ApplicationsController {
   }
 
   @Post(':appId/disable')
+  @CheckPolicies('update', 'Application')
   @HttpCode(200)
   @ApiOkResponse({ type: ApplicationDto })
   disable(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('appId') appId: string) {
@@ -81,6 +87,7 @@ export class ApplicationsController {
   }
 
   @Post(':appId/enable')
+  @CheckPolicies('update', 'Application')
   @HttpCode(200)
   @ApiOkResponse({ type: ApplicationDto })
   enable(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('appId') appId: string) {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, InfergateConfig, RequestValidationException } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 import { MasterKey } from '../crypto/master-key';
+import type { PolicyAction } from '../access/access-policy';
 import type { Principal } from '../principal';
 import { RevocationService } from '../revocation/revocation.service';
 import {
@@ -20,6 +21,7 @@ import { OrganizationEntity } from './organization.entity';
 import { OrganizationsService } from './organizations.service';
 import type { Page } from './page.dto';
 import { ProjectsService } from './projects.service';
+import { TenancyAccess } from './tenancy-access';
 import { TenancyAudit } from './tenancy-audit';
 import { TenancyEvents } from './tenancy-events';
 import { TenancyNotFoundException, TenancyConflictException } from './tenancy.errors';
@@ -39,6 +41,7 @@ export class ApplicationsService {
     private readonly projects: ProjectsService,
     private readonly masterKey: MasterKey,
     private readonly revocation: RevocationService,
+    private readonly access: TenancyAccess,
     private readonly audit: TenancyAudit,
     private readonly events: TenancyEvents,
     @Inject(APP_CONFIG) private readonly config: InfergateConfig,
@@ -50,13 +53,7 @@ export class ApplicationsService {
 
   /** Creates an application; the client secret, for secret methods, is in the answer and nowhere else. */
   async create(actor: Principal, orgId: string, input: CreateApplication): Promise<CreatedApplicationDto> {
-    const org = await this.organizations.findWritable(actor, orgId);
-    if (org.status !== 'active') throw new TenancyConflictException('The organization is disabled.');
-    if (input.projectId !== undefined) await this.assertProject(orgId, input.projectId);
-    assertClearance(org, input.clearance);
-    assertCredentials(input.authMethod, input);
-
-    const secret = SECRET_METHODS.includes(input.authMethod) ? generateClientSecret() : undefined;
+    const org = await this.organizations.findReadable(actor, orgId);
     const now = new Date();
     const app: ApplicationEntity = {
       id: randomUUID(),
@@ -67,7 +64,7 @@ export class ApplicationsService {
       status: 'active',
       authMethod: input.authMethod,
       allowedScopes: input.allowedScopes,
-      secretHash: secret ? this.masterKey.hash('client-secret', secret) : null,
+      secretHash: null,
       previousSecretHash: null,
       previousSecretExpiresAt: null,
       jwks: input.jwks ?? null,
@@ -80,6 +77,14 @@ export class ApplicationsService {
       updatedAt: now,
       disabledAt: null,
     };
+    this.access.assertMay(actor, 'create', 'Application', app);
+    if (org.status !== 'active') throw new TenancyConflictException('The organization is disabled.');
+    if (input.projectId !== undefined) await this.assertProject(orgId, input.projectId);
+    assertClearance(org, input.clearance);
+    assertCredentials(input.authMethod, input);
+
+    const secret = SECRET_METHODS.includes(input.authMethod) ? generateClientSecret() : undefined;
+    if (secret) app.secretHash = this.masterKey.hash('client-secret', secret);
     await this.repository.insert(applicationRow(app));
     await this.audit.changed(actor, 'tenancy.application.created', { type: 'Application', id: app.id }, orgId, {
       clientId: app.clientId,
@@ -87,48 +92,61 @@ export class ApplicationsService {
       scopes: app.allowedScopes.join(' '),
       clearance: app.clearance,
     });
-    return { ...ApplicationDto.from(app), ...(secret ? { clientSecret: secret } : {}) };
+    return { ...this.view(actor, app), ...(secret ? { clientSecret: secret } : {}) };
   }
 
   async list(actor: Principal, orgId: string, query: ListApplications): Promise<Page<ApplicationDto>> {
     await this.organizations.findReadable(actor, orgId);
-    const [rows, total] = await this.repository.findAndCount({
-      where: { orgId, ...(query.status ? { status: query.status } : {}), ...(query.projectId ? { projectId: query.projectId } : {}) },
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
-    return { items: rows.map((row) => ApplicationDto.from(row)), total, limit: query.limit, offset: query.offset };
+    const rows = this.repository.createQueryBuilder('app').where('app.orgId = :orgId', { orgId });
+    if (query.status) rows.andWhere('app.status = :status', { status: query.status });
+    if (query.projectId) rows.andWhere('app.projectId = :projectId', { projectId: query.projectId });
+    this.access.restrict(rows, 'app', actor, 'Application');
+    const [items, total] = await rows
+      .orderBy('app.createdAt', 'ASC')
+      .addOrderBy('app.id', 'ASC')
+      .take(query.limit)
+      .skip(query.offset)
+      .getManyAndCount();
+    return { items: items.map((row) => this.view(actor, row)), total, limit: query.limit, offset: query.offset };
   }
 
   async get(actor: Principal, orgId: string, id: string): Promise<ApplicationDto> {
-    return ApplicationDto.from(await this.findReadable(actor, orgId, id));
+    return this.view(actor, await this.findReadable(actor, orgId, id));
   }
 
   /** The application, or 404 when it, or its organization, is missing or out of the caller's sight. */
   async findReadable(actor: Principal, orgId: string, id: string): Promise<ApplicationEntity> {
-    await this.organizations.findReadable(actor, orgId);
-    const app = await this.repository.findOneBy({ id, orgId });
-    if (!app) throw new TenancyNotFoundException();
-    return app;
+    return (await this.findFor(actor, 'read', orgId, id)).app;
   }
 
-  /** The application, when the caller may administer it (404 unseen, 403 read-only). */
-  async findWritable(actor: Principal, orgId: string, id: string): Promise<{ app: ApplicationEntity; org: OrganizationEntity }> {
-    const app = await this.findReadable(actor, orgId, id);
-    const org = await this.organizations.findWritable(actor, orgId);
+  /** The application and its organization, when the caller may `action` it (404 unseen, 403 read-only). */
+  async findFor(
+    actor: Principal,
+    action: PolicyAction,
+    orgId: string,
+    id: string,
+  ): Promise<{ app: ApplicationEntity; org: OrganizationEntity }> {
+    const org = await this.organizations.findReadable(actor, orgId);
+    const app = await this.repository.findOneBy({ id, orgId });
+    if (!app) throw new TenancyNotFoundException();
+    this.access.assert(actor, action, 'Application', app);
     return { app, org };
   }
 
   async update(actor: Principal, orgId: string, id: string, input: UpdateApplication): Promise<ApplicationDto> {
-    const { app, org } = await this.findWritable(actor, orgId, id);
-    if (input.projectId) await this.assertProject(orgId, input.projectId);
-    if (input.clearance !== undefined) assertClearance(org, input.clearance);
+    const { app, org } = await this.findFor(actor, 'update', orgId, id);
+    // Only what the update schema lists can change; id, organization, client id, status and secrets never come from a body.
     const merged: ApplicationEntity = {
       ...app,
       ...Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)),
+      id: app.id,
+      orgId: app.orgId,
       updatedAt: new Date(),
     };
+    // The state the change leaves must be one the caller may still administer (no moving out of reach).
+    this.access.assertMay(actor, 'update', 'Application', merged);
+    if (input.projectId) await this.assertProject(orgId, input.projectId);
+    if (input.clearance !== undefined) assertClearance(org, input.clearance);
     assertCredentials(merged.authMethod, merged);
     const changes: Partial<ApplicationEntity> = { ...merged };
     delete changes.id;
@@ -142,12 +160,12 @@ export class ApplicationsService {
       fields: Object.keys(input).join(','),
       tokensRevoked: revoke,
     });
-    return ApplicationDto.from(merged);
+    return this.view(actor, merged);
   }
 
   /** A new client secret; the old one keeps working for the configured overlap. */
   async rotateSecret(actor: Principal, orgId: string, id: string): Promise<RotatedSecretDto> {
-    const { app } = await this.findWritable(actor, orgId, id);
+    const { app } = await this.findFor(actor, 'update', orgId, id);
     if (!SECRET_METHODS.includes(app.authMethod)) {
       throw new TenancyConflictException(`An application using ${app.authMethod} has no client secret.`);
     }
@@ -170,7 +188,7 @@ export class ApplicationsService {
 
   /** Disables the application: its tokens and API keys stop working at once. */
   async disable(actor: Principal, orgId: string, id: string): Promise<ApplicationDto> {
-    const { app } = await this.findWritable(actor, orgId, id);
+    const { app } = await this.findFor(actor, 'update', orgId, id);
     if (actor.kind === 'application' && actor.subject === id) {
       throw new TenancyConflictException('An application cannot disable itself.');
     }
@@ -179,21 +197,26 @@ export class ApplicationsService {
     await this.repository.update({ id, orgId }, changes);
     await this.revokeCredentials(id);
     await this.audit.changed(actor, 'tenancy.application.disabled', { type: 'Application', id }, orgId, { clientId: app.clientId });
-    return ApplicationDto.from({ ...app, ...changes });
+    return this.view(actor, { ...app, ...changes });
   }
 
   async enable(actor: Principal, orgId: string, id: string): Promise<ApplicationDto> {
-    const { app } = await this.findWritable(actor, orgId, id);
+    const { app } = await this.findFor(actor, 'update', orgId, id);
     const changes = { status: 'active' as const, disabledAt: null, updatedAt: new Date() };
     await this.repository.update({ id, orgId }, changes);
     await this.audit.changed(actor, 'tenancy.application.enabled', { type: 'Application', id }, orgId, { clientId: app.clientId });
-    return ApplicationDto.from({ ...app, ...changes });
+    return this.view(actor, { ...app, ...changes });
   }
 
   /** Every token already issued to the application, and its cached API keys here, stop working. */
   async revokeCredentials(applicationId: string): Promise<void> {
     await this.revocation.revokeAllTokensOf(applicationId);
     this.events.credentialChanged({ kind: 'application', applicationId });
+  }
+
+  /** The application as this caller may see it: fields the policy keeps from it are left out. */
+  private view(actor: Principal, app: ApplicationEntity): ApplicationDto {
+    return this.access.readable(actor, 'Application', app, ApplicationDto.from(app));
   }
 
   private async assertProject(orgId: string, projectId: string): Promise<void> {

@@ -1,6 +1,6 @@
 // The tenancy directory's public surface, re-exported by the identity index.
 export { TenancyNotFoundException, TenancyForbiddenException, TenancyConflictException } from './tenancy.errors';
-export { TenancyAccess, SYSTEM_PRINCIPAL, type OrgScope } from './tenancy-access';
+export { TenancyAccess, SYSTEM_PRINCIPAL } from './tenancy-access';
 export { TenancyEvents, type CredentialChange } from './tenancy-events';
 export type { Page } from './page.dto';
 export * from './organization.dto';

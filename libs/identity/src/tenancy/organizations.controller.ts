@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../authentication/current-principal.decorator';
 import type { Principal } from '../principal';
@@ -26,6 +26,7 @@ export class OrganizationsController {
   constructor(private readonly organizations: OrganizationsService) {}
 
   @Post()
+  @CheckPolicies('create', 'Organization')
   @ApiBody({ type: CreateOrganizationDto })
   @ApiCreatedResponse({ type: OrganizationDto })
   create(@CurrentPrincipal() actor: Principal, @Body(new ZodValidationPipe(createOrganizationSchema)) body: CreateOrganization) {
@@ -33,6 +34,7 @@ export class OrganizationsController {
   }
 
   @Get()
+  @CheckPolicies('read', 'Organization')
   @ApiPaging()
   @ApiOkResponse({ type: OrganizationPageDto })
   list(
@@ -43,12 +45,14 @@ export class OrganizationsController {
   }
 
   @Get(':orgId')
+  @CheckPolicies('read', 'Organization')
   @ApiOkResponse({ type: OrganizationDto })
   get(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string) {
     return this.organizations.get(actor, orgId);
   }
 
   @Patch(':orgId')
+  @CheckPolicies('update', 'Organization')
   @ApiBody({ type: UpdateOrganizationDto })
   @ApiOkResponse({ type: OrganizationDto })
   update(
@@ -60,6 +64,7 @@ export class OrganizationsController {
   }
 
   @Post(':orgId/disable')
+  @CheckPolicies('update', 'Organization')
   @HttpCode(200)
   @ApiOkResponse({ type: OrganizationDto })
   disable(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string) {
@@ -67,6 +72,7 @@ export class OrganizationsController {
   }
 
   @Post(':orgId/enable')
+  @CheckPolicies('update', 'Organization')
   @HttpCode(200)
   @ApiOkResponse({ type: OrganizationDto })
   enable(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { DatabaseService } from '@infergate/database';
+import type { PolicyAction } from '../access/access-policy';
 import type { Principal } from '../principal';
 import { RevocationService } from '../revocation/revocation.service';
 import { ApplicationEntity } from './application.entity';
@@ -14,7 +15,10 @@ import { TenancyEvents } from './tenancy-events';
 import { isUniqueViolation, TenancyNotFoundException, TenancyConflictException } from './tenancy.errors';
 import { CLEARANCES, Clearance } from './tenancy.types';
 
-/** Organizations: created and changed by platform admins, read by their own admins and auditors. */
+/**
+ * Organizations. Who may create, read or change one is the policy set's call (by default: platform
+ * admins everything, an organization's admins and auditors read their own).
+ */
 @Injectable()
 export class OrganizationsService {
   constructor(
@@ -30,7 +34,6 @@ export class OrganizationsService {
   }
 
   async create(actor: Principal, input: CreateOrganization): Promise<OrganizationDto> {
-    this.access.assertPlatformAdmin(actor);
     const now = new Date();
     const org: OrganizationEntity = {
       id: randomUUID(),
@@ -43,6 +46,7 @@ export class OrganizationsService {
       createdAt: now,
       updatedAt: now,
     };
+    this.access.assertMay(actor, 'create', 'Organization', org);
     await this.assertNameFree(org.name);
     try {
       await this.repository.insert(org);
@@ -55,15 +59,16 @@ export class OrganizationsService {
   }
 
   async list(actor: Principal, query: ListOrganizations): Promise<Page<OrganizationDto>> {
-    const scope = this.access.orgScope(actor, 'read');
-    if (scope !== 'all' && scope.length === 0) return { items: [], total: 0, limit: query.limit, offset: query.offset };
-    const [rows, total] = await this.repository.findAndCount({
-      where: { ...(scope === 'all' ? {} : { id: In(scope) }), ...(query.status ? { status: query.status } : {}) },
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
-    return { items: rows.map((row) => OrganizationDto.from(row)), total, limit: query.limit, offset: query.offset };
+    const rows = this.repository.createQueryBuilder('org');
+    if (query.status) rows.andWhere('org.status = :status', { status: query.status });
+    this.access.restrict(rows, 'org', actor, 'Organization');
+    const [items, total] = await rows
+      .orderBy('org.createdAt', 'ASC')
+      .addOrderBy('org.id', 'ASC')
+      .take(query.limit)
+      .skip(query.offset)
+      .getManyAndCount();
+    return { items: items.map((row) => OrganizationDto.from(row)), total, limit: query.limit, offset: query.offset };
   }
 
   async get(actor: Principal, id: string): Promise<OrganizationDto> {
@@ -72,22 +77,19 @@ export class OrganizationsService {
 
   /** The organization entity, or 404 when it is missing or out of the caller's sight. */
   async findReadable(actor: Principal, id: string): Promise<OrganizationEntity> {
-    if (!this.access.canRead(actor, id)) throw new TenancyNotFoundException();
-    const org = await this.repository.findOneBy({ id });
-    if (!org) throw new TenancyNotFoundException();
-    return org;
+    return this.findFor(actor, 'read', id);
   }
 
-  /** The organization, when the caller may administer what it holds (404 unseen, 403 read-only). */
-  async findWritable(actor: Principal, id: string): Promise<OrganizationEntity> {
-    const org = await this.findReadable(actor, id);
-    this.access.assertCanWrite(actor, id);
+  /** The organization, when the caller may `action` it: 404 when missing or unseen, 403 when only readable. */
+  async findFor(actor: Principal, action: PolicyAction, id: string): Promise<OrganizationEntity> {
+    const org = await this.repository.findOneBy({ id });
+    if (!org) throw new TenancyNotFoundException();
+    this.access.assert(actor, action, 'Organization', org);
     return org;
   }
 
   async update(actor: Principal, id: string, input: UpdateOrganization): Promise<OrganizationDto> {
-    const org = await this.findReadable(actor, id);
-    this.access.assertPlatformAdmin(actor);
+    const org = await this.findFor(actor, 'update', id);
     if (input.name !== undefined && input.name !== org.name) await this.assertNameFree(input.name);
     if (input.maxClearance !== undefined) await this.assertNoApplicationAbove(org.id, input.maxClearance);
     const changes: Partial<OrganizationEntity> = {
@@ -114,8 +116,7 @@ export class OrganizationsService {
 
   /** Disables the organization; every token of its applications stops working at once. */
   async disable(actor: Principal, id: string): Promise<OrganizationDto> {
-    const org = await this.findReadable(actor, id);
-    this.access.assertPlatformAdmin(actor);
+    const org = await this.findFor(actor, 'update', id);
     if (actor.orgId === id) throw new TenancyConflictException('You cannot disable the organization you belong to.');
     const updated = await this.setStatus(org, 'disabled');
     const apps = await this.database.repository(ApplicationEntity).find({ where: { orgId: id }, select: { id: true } });
@@ -126,8 +127,7 @@ export class OrganizationsService {
   }
 
   async enable(actor: Principal, id: string): Promise<OrganizationDto> {
-    const org = await this.findReadable(actor, id);
-    this.access.assertPlatformAdmin(actor);
+    const org = await this.findFor(actor, 'update', id);
     const updated = await this.setStatus(org, 'active');
     await this.audit.changed(actor, 'tenancy.organization.enabled', { type: 'Organization', id }, id);
     return updated;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../authentication/current-principal.decorator';
 import type { Principal } from '../principal';
@@ -25,6 +25,7 @@ export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
 
   @Post()
+  @CheckPolicies('create', 'Project')
   @ApiBody({ type: CreateProjectDto })
   @ApiCreatedResponse({ type: ProjectDto })
   create(
@@ -36,6 +37,7 @@ export class ProjectsController {
   }
 
   @Get()
+  @CheckPolicies('read', 'Project')
   @ApiPaging()
   @ApiOkResponse({ type: ProjectPageDto })
   list(
@@ -47,12 +49,14 @@ export class ProjectsController {
   }
 
   @Get(':projectId')
+  @CheckPolicies('read', 'Project')
   @ApiOkResponse({ type: ProjectDto })
   get(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('projectId') projectId: string) {
     return this.projects.get(actor, orgId, projectId);
   }
 
   @Patch(':projectId')
+  @CheckPolicies('update', 'Project')
   @ApiBody({ type: UpdateProjectDto })
   @ApiOkResponse({ type: ProjectDto })
   update(
@@ -65,6 +69,7 @@ export class ProjectsController {
   }
 
   @Post(':projectId/disable')
+  @CheckPolicies('update', 'Project')
   @HttpCode(200)
   @ApiOkResponse({ type: ProjectDto })
   disable(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('projectId') projectId: string) {
@@ -72,6 +77,7 @@ export class ProjectsController {
   }
 
   @Post(':projectId/enable')
+  @CheckPolicies('update', 'Project')
   @HttpCode(200)
   @ApiOkResponse({ type: ProjectDto })
   enable(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Param('projectId') projectId: string) {

@@ -1,20 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DatabaseService } from '@infergate/database';
+import type { PolicyAction } from '../access/access-policy';
 import type { Principal } from '../principal';
 import { OrganizationsService } from './organizations.service';
 import type { Page } from './page.dto';
 import { CreateProject, ListProjects, ProjectDto, UpdateProject } from './project.dto';
 import { ProjectEntity } from './project.entity';
+import { TenancyAccess } from './tenancy-access';
 import { TenancyAudit } from './tenancy-audit';
 import { isUniqueViolation, TenancyNotFoundException, TenancyConflictException } from './tenancy.errors';
 
-/** Projects within an organization, administered by its org admins. */
+/** Projects within an organization; the policy set says who administers them (by default its org admins). */
 @Injectable()
 export class ProjectsService {
   constructor(
     private readonly database: DatabaseService,
     private readonly organizations: OrganizationsService,
+    private readonly access: TenancyAccess,
     private readonly audit: TenancyAudit,
   ) {}
 
@@ -23,10 +26,11 @@ export class ProjectsService {
   }
 
   async create(actor: Principal, orgId: string, input: CreateProject): Promise<ProjectDto> {
-    const org = await this.organizations.findWritable(actor, orgId);
-    if (org.status !== 'active') throw new TenancyConflictException('The organization is disabled.');
+    const org = await this.organizations.findReadable(actor, orgId);
     const now = new Date();
     const project: ProjectEntity = { id: randomUUID(), orgId, name: input.name, status: 'active', createdAt: now, updatedAt: now };
+    this.access.assertMay(actor, 'create', 'Project', project);
+    if (org.status !== 'active') throw new TenancyConflictException('The organization is disabled.');
     await this.assertNameFree(orgId, project.name);
     try {
       await this.repository.insert(project);
@@ -40,24 +44,24 @@ export class ProjectsService {
 
   async list(actor: Principal, orgId: string, query: ListProjects): Promise<Page<ProjectDto>> {
     await this.organizations.findReadable(actor, orgId);
-    const [rows, total] = await this.repository.findAndCount({
-      where: { orgId, ...(query.status ? { status: query.status } : {}) },
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
-    return { items: rows.map((row) => ProjectDto.from(row)), total, limit: query.limit, offset: query.offset };
+    const rows = this.repository.createQueryBuilder('project').where('project.orgId = :orgId', { orgId });
+    if (query.status) rows.andWhere('project.status = :status', { status: query.status });
+    this.access.restrict(rows, 'project', actor, 'Project');
+    const [items, total] = await rows
+      .orderBy('project.createdAt', 'ASC')
+      .addOrderBy('project.id', 'ASC')
+      .take(query.limit)
+      .skip(query.offset)
+      .getManyAndCount();
+    return { items: items.map((row) => ProjectDto.from(row)), total, limit: query.limit, offset: query.offset };
   }
 
   async get(actor: Principal, orgId: string, id: string): Promise<ProjectDto> {
-    await this.organizations.findReadable(actor, orgId);
-    return ProjectDto.from(await this.find(orgId, id));
+    return ProjectDto.from(await this.findFor(actor, 'read', orgId, id));
   }
 
   async update(actor: Principal, orgId: string, id: string, input: UpdateProject): Promise<ProjectDto> {
-    await this.organizations.findReadable(actor, orgId);
-    const project = await this.find(orgId, id);
-    await this.organizations.findWritable(actor, orgId);
+    const project = await this.findFor(actor, 'update', orgId, id);
     if (input.name !== undefined && input.name !== project.name) await this.assertNameFree(orgId, input.name);
     const changes = { ...(input.name !== undefined ? { name: input.name } : {}), updatedAt: new Date() };
     try {
@@ -78,6 +82,17 @@ export class ProjectsService {
     return this.setStatus(actor, orgId, id, 'active');
   }
 
+  /**
+   * The project, when the caller may `action` it: 404 when it, or its organization, is missing or
+   * out of sight; 403 when it is only readable.
+   */
+  async findFor(actor: Principal, action: PolicyAction, orgId: string, id: string): Promise<ProjectEntity> {
+    await this.organizations.findReadable(actor, orgId);
+    const project = await this.find(orgId, id);
+    this.access.assert(actor, action, 'Project', project);
+    return project;
+  }
+
   /** A project of the organization, or 404; for services that already checked access to the organization. */
   async find(orgId: string, id: string): Promise<ProjectEntity> {
     const project = await this.repository.findOneBy({ id, orgId });
@@ -86,9 +101,7 @@ export class ProjectsService {
   }
 
   private async setStatus(actor: Principal, orgId: string, id: string, status: ProjectEntity['status']): Promise<ProjectDto> {
-    await this.organizations.findReadable(actor, orgId);
-    const project = await this.find(orgId, id);
-    await this.organizations.findWritable(actor, orgId);
+    const project = await this.findFor(actor, 'update', orgId, id);
     const updatedAt = new Date();
     await this.repository.update({ id, orgId }, { status, updatedAt });
     await this.audit.changed(actor, `tenancy.project.${status === 'active' ? 'enabled' : 'disabled'}`, { type: 'Project', id }, orgId);

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../authentication/current-principal.decorator';
 import type { Principal } from '../principal';
@@ -22,6 +22,7 @@ export class RoleBindingsController {
   constructor(private readonly bindings: RoleBindingsService) {}
 
   @Post()
+  @CheckPolicies('create', 'RoleBinding')
   @ApiBody({ type: CreateRoleBindingDto })
   @ApiCreatedResponse({ type: RoleBindingDto })
   create(@CurrentPrincipal() actor: Principal, @Body(new ZodValidationPipe(createRoleBindingSchema)) body: CreateRoleBinding) {
@@ -29,6 +30,7 @@ export class RoleBindingsController {
   }
 
   @Get()
+  @CheckPolicies('read', 'RoleBinding')
   @ApiPaging()
   @ApiOkResponse({ type: RoleBindingPageDto })
   list(@CurrentPrincipal() actor: Principal, @Query(new ZodValidationPipe(listRoleBindingsSchema)) query: ListRoleBindings) {
@@ -36,12 +38,14 @@ export class RoleBindingsController {
   }
 
   @Get(':bindingId')
+  @CheckPolicies('read', 'RoleBinding')
   @ApiOkResponse({ type: RoleBindingDto })
   get(@CurrentPrincipal() actor: Principal, @Param('bindingId') bindingId: string) {
     return this.bindings.get(actor, bindingId);
   }
 
   @Delete(':bindingId')
+  @CheckPolicies('delete', 'RoleBinding')
   @HttpCode(204)
   @ApiNoContentResponse()
   delete(@CurrentPrincipal() actor: Principal, @Param('bindingId') bindingId: string) {

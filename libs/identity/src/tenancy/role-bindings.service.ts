@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { RequestValidationException } from '@infergate/common';
 import { randomUUID } from 'node:crypto';
-import { FindOptionsWhere, In, IsNull } from 'typeorm';
+import { IsNull } from 'typeorm';
 import { DatabaseService } from '@infergate/database';
+import type { PolicyAction } from '../access/access-policy';
 import type { Principal } from '../principal';
 import { RevocationService } from '../revocation/revocation.service';
 import { ApplicationEntity } from './application.entity';
@@ -14,12 +15,13 @@ import { RoleBindingEntity } from './role-binding.entity';
 import { TenancyAccess } from './tenancy-access';
 import { TenancyAudit } from './tenancy-audit';
 import { TenancyEvents } from './tenancy-events';
-import { TenancyForbiddenException, TenancyNotFoundException, TenancyConflictException } from './tenancy.errors';
+import { TenancyNotFoundException, TenancyConflictException } from './tenancy.errors';
 import { UserEntity } from './user.entity';
 
 /**
- * Role bindings. Only a platform admin grants platform-admin (platform-wide, no organization); an org
- * admin grants roles within its own organization, to principals of that organization.
+ * Role bindings. The policy set says who may grant what (by default only a platform admin grants
+ * platform-admin, platform-wide; an org admin grants roles within its own organization), and a role
+ * is only ever granted to a principal of the organization it is granted in.
  */
 @Injectable()
 export class RoleBindingsService {
@@ -38,9 +40,17 @@ export class RoleBindingsService {
   }
 
   async create(actor: Principal, input: CreateRoleBinding): Promise<RoleBindingDto> {
-    let orgId: string | null = null;
+    const binding: RoleBindingEntity = {
+      id: randomUUID(),
+      principalType: input.principalType,
+      principalId: input.principalId,
+      role: input.role,
+      orgId: input.role === 'platform-admin' ? null : (input.orgId ?? null),
+      projectId: input.projectId ?? null,
+      createdAt: new Date(),
+    };
     if (input.role === 'platform-admin') {
-      this.access.assertPlatformAdmin(actor);
+      this.access.assertMay(actor, 'create', 'RoleBinding', binding);
       if (input.orgId !== undefined || input.projectId !== undefined) {
         throw RequestValidationException.at(
           input.orgId !== undefined ? '/orgId' : '/projectId',
@@ -49,21 +59,14 @@ export class RoleBindingsService {
       }
     } else {
       if (input.orgId === undefined) throw RequestValidationException.at('/orgId', `Required for the role ${input.role}.`);
-      orgId = input.orgId;
-      await this.organizations.findWritable(actor, orgId);
-      if (input.projectId !== undefined) await this.assertProject(orgId, input.projectId);
+      // Another organization's answers like a missing one; then the grant itself must be one the caller may make.
+      await this.organizations.findReadable(actor, input.orgId);
+      this.access.assertMay(actor, 'create', 'RoleBinding', binding);
+      if (input.projectId !== undefined) await this.assertProject(input.orgId, input.projectId);
     }
+    const { orgId } = binding;
     await this.assertPrincipal(input.principalType, input.principalId, orgId);
 
-    const binding: RoleBindingEntity = {
-      id: randomUUID(),
-      principalType: input.principalType,
-      principalId: input.principalId,
-      role: input.role,
-      orgId,
-      projectId: input.projectId ?? null,
-      createdAt: new Date(),
-    };
     const duplicate = await this.repository.existsBy({
       principalType: binding.principalType,
       principalId: binding.principalId,
@@ -84,34 +87,28 @@ export class RoleBindingsService {
   }
 
   async list(actor: Principal, query: ListRoleBindings): Promise<Page<RoleBindingDto>> {
-    const scope = this.access.orgScope(actor, 'read');
-    const empty = { items: [], total: 0, limit: query.limit, offset: query.offset };
-    if (scope !== 'all' && (scope.length === 0 || (query.orgId !== undefined && !scope.includes(query.orgId)))) return empty;
-    const where: FindOptionsWhere<RoleBindingEntity> = {
-      ...(query.principalType ? { principalType: query.principalType } : {}),
-      ...(query.principalId ? { principalId: query.principalId } : {}),
-      ...(query.role ? { role: query.role } : {}),
-      ...(query.orgId ? { orgId: query.orgId } : scope === 'all' ? {} : { orgId: In(scope) }),
-    };
-    const [rows, total] = await this.repository.findAndCount({
-      where,
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
-    return { items: rows.map((row) => RoleBindingDto.from(row)), total, limit: query.limit, offset: query.offset };
+    const rows = this.repository.createQueryBuilder('binding');
+    if (query.principalType) rows.andWhere('binding.principalType = :principalType', { principalType: query.principalType });
+    if (query.principalId) rows.andWhere('binding.principalId = :principalId', { principalId: query.principalId });
+    if (query.role) rows.andWhere('binding.role = :role', { role: query.role });
+    if (query.orgId) rows.andWhere('binding.orgId = :orgId', { orgId: query.orgId });
+    this.access.restrict(rows, 'binding', actor, 'RoleBinding');
+    const [items, total] = await rows
+      .orderBy('binding.createdAt', 'ASC')
+      .addOrderBy('binding.id', 'ASC')
+      .take(query.limit)
+      .skip(query.offset)
+      .getManyAndCount();
+    return { items: items.map((row) => RoleBindingDto.from(row)), total, limit: query.limit, offset: query.offset };
   }
 
   async get(actor: Principal, id: string): Promise<RoleBindingDto> {
-    return RoleBindingDto.from(await this.findReadable(actor, id));
+    return RoleBindingDto.from(await this.findFor(actor, 'read', id));
   }
 
   /** Removes the binding; tokens already issued to the principal are revoked, since they carry its roles. */
   async delete(actor: Principal, id: string): Promise<void> {
-    const binding = await this.findReadable(actor, id);
-    if (binding.orgId === null ? !this.access.isPlatformAdmin(actor) : !this.access.canWrite(actor, binding.orgId)) {
-      throw new TenancyForbiddenException();
-    }
+    const binding = await this.findFor(actor, 'delete', id);
     if (binding.role === 'platform-admin' && (await this.repository.countBy({ role: 'platform-admin' })) <= 1) {
       throw new TenancyConflictException('This is the last platform-admin role binding; grant another one first.');
     }
@@ -125,10 +122,11 @@ export class RoleBindingsService {
     });
   }
 
-  private async findReadable(actor: Principal, id: string): Promise<RoleBindingEntity> {
+  /** The binding, when the caller may `action` it: 404 when missing or unseen, 403 when only readable. */
+  private async findFor(actor: Principal, action: PolicyAction, id: string): Promise<RoleBindingEntity> {
     const binding = await this.repository.findOneBy({ id });
-    const visible = binding && (binding.orgId === null ? this.access.isPlatformAdmin(actor) : this.access.canRead(actor, binding.orgId));
-    if (!binding || !visible) throw new TenancyNotFoundException();
+    if (!binding) throw new TenancyNotFoundException();
+    this.access.assert(actor, action, 'RoleBinding', binding);
     return binding;
   }
 

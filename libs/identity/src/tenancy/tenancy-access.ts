@@ -1,12 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { ProblemException } from '@infergate/common';
+import { ACCESS_POLICY, type AccessPolicy, type PolicyAction, type PolicySubject } from '../access/access-policy';
 import type { Principal } from '../principal';
 import { SCOPES } from './tenancy.types';
 import { TenancyForbiddenException, TenancyNotFoundException } from './tenancy.errors';
 
-/** Organizations a caller may see or change: every one, or a list (possibly empty). */
-export type OrgScope = 'all' | string[];
-
-/** The operator CLI: a platform admin that is the gateway itself. */
+/**
+ * The operator CLI: a platform admin that is the gateway itself. It holds no privilege of its own:
+ * like any caller it is checked against the policy set, whose platform-admin rules let it through.
+ */
 export const SYSTEM_PRINCIPAL: Principal = Object.freeze({
   kind: 'application',
   subject: 'system',
@@ -26,50 +29,56 @@ export function auditActorOf(principal: Principal): { type: 'system' | 'applicat
 }
 
 /**
- * Who may administer what in the tenancy directory, in one place until the authorization module's
- * CASL abilities replace it: a platform admin administers every organization; an org admin only its
- * own; an auditor reads its own. Anything outside the caller's reach answers 404, like a missing one.
+ * The tenancy directory's door to the access policy (ACCESS_POLICY, implemented by the
+ * authorization module from the policy set). It decides nothing itself: it checks loaded resource
+ * instances, pushes the policy's conditions into list queries and trims responses to readable fields,
+ * and answers in the directory's own problem types so that an unseen resource and a missing one
+ * produce the same bytes.
  */
 @Injectable()
 export class TenancyAccess {
-  isPlatformAdmin(principal: Principal): boolean {
-    return principal.roles.some((grant) => grant.role === 'platform-admin');
+  constructor(@Inject(ACCESS_POLICY) private readonly policy: AccessPolicy) {}
+
+  /**
+   * Instance check on a loaded resource: 404 when the principal may not even read it (another
+   * organization's answers exactly like a missing one), 403 when it may read but not `action` it.
+   */
+  assert(principal: Principal, action: PolicyAction, subject: PolicySubject, resource: object): void {
+    try {
+      this.policy.assert(principal, action, subject, resource);
+    } catch (error) {
+      // Same body as a resource that does not exist; the policy has audited the denial already.
+      if (error instanceof ProblemException && error.status === 404) throw new TenancyNotFoundException();
+      throw error;
+    }
   }
 
-  /** Organizations the principal may read (`read`) or administer (`write`); filters list queries. */
-  orgScope(principal: Principal, mode: 'read' | 'write'): OrgScope {
-    if (this.isPlatformAdmin(principal)) return 'all';
-    const own = principal.orgId;
-    if (!own) return [];
-    const roles = mode === 'write' ? ['org-admin'] : ['org-admin', 'auditor'];
-    const held = principal.roles.some((grant) => roles.includes(grant.role) && grant.orgId === own && grant.projectId === null);
-    return held ? [own] : [];
+  /**
+   * For a resource about to be created (or the state a change would leave): 403 unless the principal
+   * may `action` exactly this one. Its container was checked before, so a 404 would say nothing new.
+   */
+  assertMay(principal: Principal, action: PolicyAction, subject: PolicySubject, resource: object): void {
+    if (!this.policy.can(principal, action, subject, resource)) throw new TenancyForbiddenException();
   }
 
-  canRead(principal: Principal, orgId: string): boolean {
-    return includes(this.orgScope(principal, 'read'), orgId);
+  /** Narrows a list query, in SQL, to the rows the principal may read: counts and pages follow. */
+  restrict<T extends ObjectLiteral>(
+    query: SelectQueryBuilder<T>,
+    alias: string,
+    principal: Principal,
+    subject: PolicySubject,
+  ): SelectQueryBuilder<T> {
+    return this.policy.restrictQuery(query, alias, principal, 'read', subject);
   }
 
-  canWrite(principal: Principal, orgId: string): boolean {
-    return includes(this.orgScope(principal, 'write'), orgId);
+  /**
+   * The view without the fields the principal may not read on this resource (field-level rules).
+   * Response DTOs declare the fields a policy is expected to hide as optional.
+   */
+  readable<V extends object>(principal: Principal, subject: PolicySubject, resource: object, view: V): V {
+    const fields = this.policy.readableFields(principal, subject, resource);
+    if (fields === 'all') return view;
+    const allowed = new Set(fields);
+    return Object.fromEntries(Object.entries(view).filter(([field]) => allowed.has(field))) as V;
   }
-
-  /** Throws 404 when the organization is out of the caller's sight, 403 when only readable. */
-  assertCanRead(principal: Principal, orgId: string): void {
-    if (!this.canRead(principal, orgId)) throw new TenancyNotFoundException();
-  }
-
-  assertCanWrite(principal: Principal, orgId: string): void {
-    this.assertCanRead(principal, orgId);
-    if (!this.canWrite(principal, orgId)) throw new TenancyForbiddenException();
-  }
-
-  /** Creating, changing or disabling organizations themselves, and granting platform-admin. */
-  assertPlatformAdmin(principal: Principal): void {
-    if (!this.isPlatformAdmin(principal)) throw new TenancyForbiddenException();
-  }
-}
-
-function includes(scope: OrgScope, orgId: string): boolean {
-  return scope === 'all' || scope.includes(orgId);
 }

@@ -1,4 +1,4 @@
-import { ModuleMetadata } from '@nestjs/common';
+import { Global, Module, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -6,13 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigModule, Environment, loadConfig } from '@infergate/common';
 import { DatabaseModule, DatabaseService } from '@infergate/database';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { ACCESS_POLICY, type AccessPolicy, type PolicyAction, type PolicySubject } from '../access/access-policy';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { IdentityCoreModule } from '../identity-core.module';
 import type { Principal, RoleGrant } from '../principal';
 import { TenancyDirectoryModule } from './tenancy-directory.module';
+import { TenancyForbiddenException, TenancyNotFoundException } from './tenancy.errors';
 import type { Scope } from './tenancy.types';
 
-/** For unit specs of the tenancy directory and API keys: the real services on a fresh SQLite file. */
+/**
+ * For unit specs of the tenancy directory and API keys: the real services on a fresh SQLite file,
+ * deciding access through ReferenceAccessPolicy.
+ */
 export async function startTenancyTestbed(env: Environment = {}, extra: ModuleMetadata = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'infergate-tenancy-'));
   const config = loadConfig({ SQLITE_PATH: join(dir, 'db.sqlite'), MASTER_KEY: randomBytes(32).toString('base64'), ...env });
@@ -20,6 +26,7 @@ export async function startTenancyTestbed(env: Environment = {}, extra: ModuleMe
     imports: [
       ConfigModule.forRoot(config),
       DatabaseModule.forRoot({ connectOnStart: false }),
+      TestAccessPolicyModule,
       IdentityCoreModule,
       TenancyDirectoryModule,
       ApiKeysModule,
@@ -62,3 +69,61 @@ export function testPrincipal(
     authMethod: 'api_key',
   };
 }
+
+/**
+ * A stand-in for the authorization module's AccessPolicy in the identity library's unit specs (the
+ * library may not depend on authorization): the shipped default policy for the tenancy directory,
+ * written by hand. A platform admin may do everything; an org admin (org-wide grant) administers its
+ * own organization's resources but not the organization itself; an auditor reads them; nobody else
+ * sees anything. The real policy set is exercised end to end in test/authorization.
+ */
+export class ReferenceAccessPolicy implements AccessPolicy {
+  private parameter = 0;
+
+  can(principal: Principal, action: PolicyAction, subject: PolicySubject, resource?: object): boolean {
+    if (isPlatformAdmin(principal)) return true;
+    if (subject === 'TrustedIssuer') return false;
+    const orgs = this.orgsFor(principal, action === 'read' ? 'read' : subject === 'Organization' ? 'none' : 'write');
+    if (resource === undefined) return orgs.length > 0;
+    const orgId = (resource as Record<string, unknown>)[subject === 'Organization' ? 'id' : 'orgId'];
+    return typeof orgId === 'string' && orgs.includes(orgId);
+  }
+
+  assert(principal: Principal, action: PolicyAction, subject: PolicySubject, resource: object): void {
+    if (!this.can(principal, 'read', subject, resource)) throw new TenancyNotFoundException();
+    if (!this.can(principal, action, subject, resource)) throw new TenancyForbiddenException();
+  }
+
+  restrictQuery<T extends ObjectLiteral>(
+    query: SelectQueryBuilder<T>,
+    alias: string,
+    principal: Principal,
+    action: PolicyAction,
+    subject: PolicySubject,
+  ): SelectQueryBuilder<T> {
+    if (isPlatformAdmin(principal)) return query;
+    const orgs = subject === 'TrustedIssuer' ? [] : this.orgsFor(principal, action === 'read' ? 'read' : 'write');
+    if (orgs.length === 0) return query.andWhere('1 = 0');
+    const name = `reference_orgs_${(this.parameter += 1)}`;
+    return query.andWhere(`${alias}.${subject === 'Organization' ? 'id' : 'orgId'} IN (:...${name})`, { [name]: orgs });
+  }
+
+  readableFields(): 'all' {
+    return 'all';
+  }
+
+  private orgsFor(principal: Principal, mode: 'read' | 'write' | 'none'): string[] {
+    const roles = mode === 'read' ? ['org-admin', 'auditor'] : mode === 'write' ? ['org-admin'] : [];
+    const own = principal.orgId;
+    const held = principal.roles.some((grant) => roles.includes(grant.role) && grant.orgId === own && grant.projectId === null);
+    return own && held ? [own] : [];
+  }
+}
+
+function isPlatformAdmin(principal: Principal): boolean {
+  return principal.roles.some((grant) => grant.role === 'platform-admin' && grant.orgId === null);
+}
+
+@Global()
+@Module({ providers: [{ provide: ACCESS_POLICY, useClass: ReferenceAccessPolicy }], exports: [ACCESS_POLICY] })
+export class TestAccessPolicyModule {}

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../authentication/current-principal.decorator';
-import { RequireScopes } from '../authentication/scopes.decorator';
 import type { Principal } from '../principal';
 import {
   createTrustedIssuerSchema,
@@ -13,15 +12,15 @@ import {
 } from './trusted-issuer.dto';
 import { TrustedIssuersService } from './trusted-issuers.service';
 
-/** Trusted external identity providers; platform administrators only. */
+/** Trusted external identity providers; who may see or change them is the policy set's call. */
 @ApiTags('admin')
 @ApiBearerAuth()
-@RequireScopes('admin')
 @Controller('v1/admin/issuers')
 export class TrustedIssuersController {
   constructor(private readonly issuers: TrustedIssuersService) {}
 
   @Post()
+  @CheckPolicies('create', 'TrustedIssuer')
   create(
     @CurrentPrincipal() principal: Principal,
     @Body(new ZodValidationPipe(createTrustedIssuerSchema)) body: CreateTrustedIssuerInput,
@@ -30,16 +29,19 @@ export class TrustedIssuersController {
   }
 
   @Get()
+  @CheckPolicies('read', 'TrustedIssuer')
   list(@CurrentPrincipal() principal: Principal): Promise<TrustedIssuerResponse[]> {
     return this.issuers.list(principal);
   }
 
   @Get(':id')
+  @CheckPolicies('read', 'TrustedIssuer')
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<TrustedIssuerResponse> {
     return this.issuers.get(principal, id);
   }
 
   @Patch(':id')
+  @CheckPolicies('update', 'TrustedIssuer')
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -49,12 +51,14 @@ export class TrustedIssuersController {
   }
 
   @Post(':id/disable')
+  @CheckPolicies('update', 'TrustedIssuer')
   @HttpCode(200)
   disable(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<TrustedIssuerResponse> {
     return this.issuers.setStatus(principal, id, 'disabled');
   }
 
   @Post(':id/enable')
+  @CheckPolicies('update', 'TrustedIssuer')
   @HttpCode(200)
   enable(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<TrustedIssuerResponse> {
     return this.issuers.setStatus(principal, id, 'active');

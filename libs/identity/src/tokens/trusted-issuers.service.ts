@@ -1,21 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '@infergate/audit';
-import { APP_CONFIG, InfergateConfig, RequestValidationException } from '@infergate/common';
+import { APP_CONFIG, InfergateConfig, ProblemException, RequestValidationException } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
+import { ACCESS_POLICY, type AccessPolicy, type PolicyAction } from '../access/access-policy';
 import { SecretBox } from '../crypto/secret-box';
 import type { Principal } from '../principal';
 import { OrganizationEntity } from '../tenancy/organization.entity';
+import { SYSTEM_PRINCIPAL } from '../tenancy/tenancy-access';
 import { CreateTrustedIssuerInput, toTrustedIssuerResponse, TrustedIssuerResponse, UpdateTrustedIssuerInput } from './trusted-issuer.dto';
 import { TrustedIssuerEntity } from './trusted-issuer.entity';
 import { PlatformAdminRequiredException, TrustedIssuerConflictException, TrustedIssuerNotFoundException } from './trusted-issuer.errors';
 import { introspectionSecretContext, TrustedIssuerRegistry } from './trusted-issuer.registry';
 
-/** Who makes a change: an authenticated platform admin, or the gateway itself (bootstrap, CLI). */
+/** Who makes a change: an authenticated principal, or the gateway itself (bootstrap, CLI: SYSTEM_PRINCIPAL). */
 export type IssuerActor = Principal | 'system';
 
 /**
- * Trusted external issuers: platform administrators add, change and disable them. Introspection
+ * Trusted external issuers: the policy set says who adds, changes and disables them (by default
+ * platform administrators only); the gateway itself acts as SYSTEM_PRINCIPAL, through the same policy. Introspection
  * client secrets are sealed at rest and never shown back. Every change is audited and takes effect in
  * this replica at once (others within the registry's reload interval).
  */
@@ -27,10 +30,12 @@ export class TrustedIssuersService {
     private readonly registry: TrustedIssuerRegistry,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(ACCESS_POLICY) private readonly policy: AccessPolicy,
   ) {}
 
   async create(actor: IssuerActor, input: CreateTrustedIssuerInput): Promise<TrustedIssuerResponse> {
-    assertPlatformAdmin(actor);
+    // The organization an issuer's tokens belong to comes from the body: the caller must be allowed that exact one.
+    this.assertMay(actor, 'create', { issuer: input.issuer, orgId: input.orgId, status: 'active' });
     if (input.issuer === this.config.identity.issuer) {
       throw new RequestValidationException([{ pointer: '/issuer', detail: "is the gateway's own issuer" }]);
     }
@@ -64,19 +69,19 @@ export class TrustedIssuersService {
   }
 
   async list(actor: IssuerActor): Promise<TrustedIssuerResponse[]> {
-    assertPlatformAdmin(actor);
-    const rows = await this.database.repository(TrustedIssuerEntity).find({ order: { createdAt: 'ASC' } });
-    return rows.map(toTrustedIssuerResponse);
+    const rows = this.database.repository(TrustedIssuerEntity).createQueryBuilder('issuer');
+    this.policy.restrictQuery(rows, 'issuer', principalOf(actor), 'read', 'TrustedIssuer');
+    return (await rows.orderBy('issuer.createdAt', 'ASC').addOrderBy('issuer.id', 'ASC').getMany()).map(toTrustedIssuerResponse);
   }
 
   async get(actor: IssuerActor, id: string): Promise<TrustedIssuerResponse> {
-    assertPlatformAdmin(actor);
-    return toTrustedIssuerResponse(await this.load(id));
+    return toTrustedIssuerResponse(await this.load(actor, 'read', id));
   }
 
   async update(actor: IssuerActor, id: string, input: UpdateTrustedIssuerInput): Promise<TrustedIssuerResponse> {
-    assertPlatformAdmin(actor);
-    const entity = await this.load(id);
+    const entity = await this.load(actor, 'update', id);
+    // A change may not move the issuer out of the caller's reach (orgId comes from the body).
+    if (input.orgId !== undefined) this.assertMay(actor, 'update', { ...entity, orgId: input.orgId });
     if (input.orgId !== undefined) await this.assertOrganization(input.orgId);
     const next: TrustedIssuerEntity = {
       ...entity,
@@ -107,18 +112,29 @@ export class TrustedIssuersService {
   }
 
   async setStatus(actor: IssuerActor, id: string, status: 'active' | 'disabled'): Promise<TrustedIssuerResponse> {
-    assertPlatformAdmin(actor);
-    const entity = await this.load(id);
+    const entity = await this.load(actor, 'update', id);
     const next: TrustedIssuerEntity = { ...entity, status, updatedAt: new Date() };
     await this.database.repository(TrustedIssuerEntity).update({ id }, { status, updatedAt: next.updatedAt });
     this.changed(actor, status === 'disabled' ? 'issuer.disabled' : 'issuer.enabled', next);
     return toTrustedIssuerResponse(next);
   }
 
-  private async load(id: string): Promise<TrustedIssuerEntity> {
+  /** The issuer, when the caller may `action` it: 404 when missing or unseen, 403 when only readable. */
+  private async load(actor: IssuerActor, action: PolicyAction, id: string): Promise<TrustedIssuerEntity> {
     const entity = id.length <= 36 ? await this.database.repository(TrustedIssuerEntity).findOne({ where: { id } }) : null;
     if (!entity) throw new TrustedIssuerNotFoundException();
+    try {
+      this.policy.assert(principalOf(actor), action, 'TrustedIssuer', entity);
+    } catch (error) {
+      // An unseen issuer answers exactly like a missing one.
+      if (error instanceof ProblemException && error.status === 404) throw new TrustedIssuerNotFoundException();
+      throw error;
+    }
     return entity;
+  }
+
+  private assertMay(actor: IssuerActor, action: PolicyAction, issuer: Partial<TrustedIssuerEntity>): void {
+    if (!this.policy.can(principalOf(actor), action, 'TrustedIssuer', issuer)) throw new PlatformAdminRequiredException();
   }
 
   private async assertOrganization(orgId: string | null): Promise<void> {
@@ -146,11 +162,6 @@ export class TrustedIssuersService {
   }
 }
 
-/** Platform administrators hold `platform-admin` platform-wide (no organization). */
-export function isPlatformAdmin(principal: Principal): boolean {
-  return principal.roles.some((grant) => grant.role === 'platform-admin' && grant.orgId === null);
-}
-
-function assertPlatformAdmin(actor: IssuerActor): void {
-  if (actor !== 'system' && !isPlatformAdmin(actor)) throw new PlatformAdminRequiredException();
+function principalOf(actor: IssuerActor): Principal {
+  return actor === 'system' ? SYSTEM_PRINCIPAL : actor;
 }

@@ -1,0 +1,70 @@
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuditService } from '@infergate/audit';
+import { IS_PUBLIC_KEY, POLICY_REQUIREMENT_KEY, type PolicyRequirement } from '@infergate/common';
+import { InsufficientScopeException, type AuthenticatedRequest, type PolicyAction, type PolicySubject } from '@infergate/identity';
+import { AbilityCache } from './ability.cache';
+import { scopesThatWouldAllow } from './ability.factory';
+import type { RequestWithAbility } from './ability.types';
+import { AccessForbiddenException } from './authorization.errors';
+import { auditDenial, decidingRuleOf } from './decision';
+
+type GuardedRequest = AuthenticatedRequest & RequestWithAbility & { id?: string | number };
+
+/**
+ * Route-level authorization (APP_GUARD 2, after AuthenticationGuard): the route's @CheckPolicies
+ * requirement checked on the subject type. Services still check the loaded instance. A non-public
+ * route without a requirement is refused: forgetting the decorator must not open a route. The
+ * principal's ability is left on the request for services to reuse.
+ */
+@Injectable()
+export class PoliciesGuard implements CanActivate {
+  private readonly logger = new Logger(PoliciesGuard.name);
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly abilities: AbilityCache,
+    private readonly audit: AuditService,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+
+    const route = `${context.getClass().name}.${context.getHandler().name}`;
+    const requirement = this.reflector.getAllAndOverride<PolicyRequirement | undefined>(POLICY_REQUIREMENT_KEY, targets);
+    if (!requirement) {
+      this.logger.error({ event: 'authz.policy_missing', route }, 'route has neither @Public() nor @CheckPolicies(): refused');
+      throw new AccessForbiddenException();
+    }
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
+    const principal = request.principal;
+    if (!principal) {
+      this.logger.error(
+        { event: 'authz.principal_missing', route },
+        'no principal on a protected route: is AuthenticationGuard registered first?',
+      );
+      throw new AccessForbiddenException();
+    }
+
+    const { ability, policy } = this.abilities.forPrincipal(principal);
+    request.ability = ability;
+    request.policyVersion = policy.version;
+    const action = requirement.action as PolicyAction;
+    const subjectType = requirement.subject as PolicySubject;
+    if (ability.can(action, subjectType)) return true;
+
+    const scopes = scopesThatWouldAllow(policy, principal, action, subjectType);
+    auditDenial(this.audit, {
+      principal,
+      action,
+      subject: subjectType,
+      rule: scopes ? 'insufficient-scope' : (decidingRuleOf(ability, action, subjectType) ?? 'unknown'),
+      policyVersion: policy.version,
+      status: 403,
+      requestId: request.id === undefined ? undefined : String(request.id),
+    });
+    if (scopes) throw new InsufficientScopeException(scopes);
+    throw new AccessForbiddenException();
+  }
+}
