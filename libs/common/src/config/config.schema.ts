@@ -90,6 +90,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    throttling: z
+      .object({
+        plansDir: z.string().min(1).default('./plans'),
+        failMode: z.enum(['fail-closed', 'fail-open']).default('fail-closed'),
+        expectedReplicas: positiveInt.max(1000).default(1),
+        leaseMs: positiveInt.max(3_600_000).default(120_000),
+        preAuthRatePerSecond: positiveInt.default(100),
+        preAuthBurst: positiveInt.default(200),
+      })
+      .strict()
+      .prefault({}),
     bootstrap: z
       .object({
         adminClientId: z.string().min(3).max(64).optional(),
@@ -275,6 +286,44 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     default: 'true',
     description:
       'Reload the policy set when a file in `POLICY_DIR` changes (SIGHUP reloads too). An invalid set never replaces a valid one.',
+  },
+  {
+    env: 'PLANS_DIR',
+    path: 'throttling.plansDir',
+    default: './plans',
+    description:
+      'Directory of the plan set (`*.yaml`): rate limits, quotas and concurrency per plan, and which organization has which plan.',
+  },
+  {
+    env: 'RATE_LIMIT_FAIL_MODE',
+    path: 'throttling.failMode',
+    default: 'fail-closed',
+    description:
+      'When Redis is unreachable: `fail-closed` answers 503; `fail-open` limits each replica locally at the limit divided by `RATE_LIMIT_EXPECTED_REPLICAS`.',
+  },
+  {
+    env: 'RATE_LIMIT_EXPECTED_REPLICAS',
+    path: 'throttling.expectedReplicas',
+    default: '1',
+    description: 'How many replicas share the limits; divides them in fail-open mode.',
+  },
+  {
+    env: 'CONCURRENCY_LEASE_MS',
+    path: 'throttling.leaseMs',
+    default: '120000',
+    description: 'An in-flight slot not released within this time (a crashed replica) is freed.',
+  },
+  {
+    env: 'PREAUTH_RATE_PER_SECOND',
+    path: 'throttling.preAuthRatePerSecond',
+    default: '100',
+    description: 'Per client IP (IPv6 per /64), before authentication: requests per second.',
+  },
+  {
+    env: 'PREAUTH_BURST',
+    path: 'throttling.preAuthBurst',
+    default: '200',
+    description: 'Per client IP, before authentication: burst size.',
   },
   {
     env: 'BOOTSTRAP_ADMIN_CLIENT_ID',
