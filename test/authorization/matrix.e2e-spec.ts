@@ -71,6 +71,8 @@ const EXPECTED: Record<string, string> = {
   'POST /v1/admin/issuers/:id/enable':                                                '200 200   | 403 403   | 403 403 | 403 403 | 403 403   | 403 403',
   // Admins and auditors may have decisions explained; below platform level, only about their own organization.
   'POST /v1/authz/explain':                                                           '200 200   | 200 403   | 403 403 | 403 403 | 200 403   | 403 403',
+  // An organization's usage (?orgId=): its admins and auditors; callers without those roles see only their own (no ?orgId).
+  'GET /v1/usage':                                                                     '200 200   | 200 404   | 404 404 | 404 404 | 200 404   | 404 404',
 };
 
 /** What exists in one organization before the matrix runs (read-only targets). */
@@ -185,6 +187,7 @@ const REQUESTS: Record<string, Prepare> = {
   }),
   'POST /v1/admin/issuers/:id/disable': async (t, make) => ({ path: `/v1/admin/issuers/${await make.issuer(t.orgId)}/disable` }),
   'POST /v1/admin/issuers/:id/enable': async (t, make) => ({ path: `/v1/admin/issuers/${await make.issuer(t.orgId)}/enable` }),
+  'GET /v1/usage': (t) => ({ path: `/v1/usage?orgId=${t.orgId}` }),
   'POST /v1/authz/explain': (t) => ({
     path: '/v1/authz/explain',
     body: {

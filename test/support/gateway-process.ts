@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { TEST_DEFAULTS } from './in-process-gateway';
 
 const REPO_ROOT = resolve(__dirname, '../..');
 const START_TIMEOUT_MS = 30_000;
@@ -28,6 +29,7 @@ export async function startGatewayProcess(env: Record<string, string> = {}, entr
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH,
+      ...TEST_DEFAULTS,
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'info',

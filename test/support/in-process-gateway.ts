@@ -7,6 +7,18 @@ import { createGateway } from '../../apps/gateway/src/gateway';
 import { Environment, loadConfig } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 
+/**
+ * Settings every test gateway starts with. Limits never decide a test that is not about them (a
+ * generous plan and pre-auth bucket); throttling tests pass their own PLANS_DIR and PREAUTH_* values.
+ */
+export const TEST_DEFAULTS: Readonly<Record<string, string>> = {
+  PLANS_DIR: join(__dirname, 'plans'),
+  // A fixed, test-only master key: replicas sharing a database must share it (secrets, signing keys).
+  MASTER_KEY: Buffer.alloc(32, 0x5a).toString('base64'),
+  PREAUTH_RATE_PER_SECOND: '100000',
+  PREAUTH_BURST: '1000000',
+};
+
 export interface RunningGateway {
   app: NestFastifyApplication;
   url: string;
@@ -20,7 +32,7 @@ export interface RunningGateway {
  */
 export async function startGateway(env: Environment = {}, imports: ModuleMetadata['imports'] = []): Promise<RunningGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'infergate-e2e-'));
-  const config = loadConfig({ LOG_LEVEL: 'silent', SQLITE_PATH: join(dataDir, 'infergate.sqlite'), ...env });
+  const config = loadConfig({ ...TEST_DEFAULTS, LOG_LEVEL: 'silent', SQLITE_PATH: join(dataDir, 'infergate.sqlite'), ...env });
   const app = await createGateway(config, { imports });
   await app.listen({ host: '127.0.0.1', port: 0 });
   await app.get(DatabaseService).settled();

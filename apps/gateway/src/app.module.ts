@@ -6,6 +6,7 @@ import { ConfigModule, InfergateConfig, LoggingModule, ProblemDetailsFilter } fr
 import { DatabaseModule } from '@infergate/database';
 import { HealthModule } from '@infergate/health';
 import { AuthenticationGuard, IdentityModule } from '@infergate/identity';
+import { RateLimitGuard, ThrottlingModule } from '@infergate/throttling';
 
 /** Composition only: which modules make up the gateway, and the global guards, pipes and filters. */
 @Module({})
@@ -21,12 +22,15 @@ export class AppModule {
         HealthModule,
         IdentityModule.forRoot(),
         AuthorizationModule.forRoot(),
+        ThrottlingModule.forRoot(),
         ...extra,
       ],
       providers: [
-        // In this order: authentication builds the principal that the policies guard checks.
+        // In this order: authentication builds the principal that the policies guard checks; only
+        // requests both admit are charged against the caller's plan limits.
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: PoliciesGuard },
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
     };

@@ -7,6 +7,7 @@ import type { SecureContextOptions, TlsOptions, TLSSocket } from 'node:tls';
 import { Logger } from 'nestjs-pino';
 import { InfergateConfig, registerHttpHooks, requestIdFor } from '@infergate/common';
 import { DrainService } from '@infergate/health';
+import { registerPreAuthLimiter } from '@infergate/throttling';
 import { AppModule } from './app.module';
 
 export interface GatewayOptions {
@@ -29,6 +30,11 @@ export async function createGateway(config: InfergateConfig, options: GatewayOpt
     return503OnClosing: true,
   });
   registerHttpHooks(adapter.getInstance(), { bodyLimitBytes: server.bodyLimitBytes });
+  // Per client IP, before any credential is parsed: floods of bad credentials cannot burn CPU on crypto.
+  registerPreAuthLimiter(adapter.getInstance(), {
+    ratePerSecond: config.throttling.preAuthRatePerSecond,
+    burst: config.throttling.preAuthBurst,
+  });
   if (https?.requestCert) {
     // A connection's client certificate is read once and cached per socket; renegotiation could change it.
     adapter.getInstance().server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());

@@ -1,0 +1,132 @@
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  type ThrottlerModuleOptions,
+  type ThrottlerRequest,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { APP_CONFIG, AuthenticationRequiredException, IS_PUBLIC_KEY, type InfergateConfig } from '@infergate/common';
+import type { AuthenticatedRequest, Principal } from '@infergate/identity';
+import { PlanResolver } from '../plans';
+import type { LimitState, PlanLimits, RateLimitDecision, RateLimitRequest } from '../rate-limit.types';
+import { buildRateLimitRequest, type ChargeTarget } from './charges';
+import { OrganizationNames } from './organization-names';
+import { closestToExhaustion, rateLimitHeaders } from './rate-limit-headers';
+import { nextPeriodStart, QuotaExhaustedException, RateLimitedException, retryAfterSeconds } from './rate-limit.errors';
+import { RateLimitThrottlerStorage } from './throttler-storage.adapter';
+
+/** The one named throttler the module configures; its limits come from the caller's plan. */
+export const PLAN_THROTTLER = 'plan';
+
+/** The plan a request was charged under, for later stages (usage, metrics). */
+export interface ThrottledRequest extends AuthenticatedRequest {
+  rateLimit?: { plan: string; decision: RateLimitDecision };
+}
+
+/**
+ * APP_GUARD 3, after authentication and the route-level policy check: a request that those refuse
+ * never gets here and spends nothing. Charges every scope that applies (see buildRateLimitRequest) in
+ * one atomic store call; answers with the RateLimit fields of the limit closest to exhaustion, or a
+ * 429 problem with Retry-After. Concurrency leases are released exactly once, when the response
+ * finishes or the client goes away. `@Public()` and `@SkipThrottle()` routes pass untouched.
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storageService: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly plans: PlanResolver,
+    private readonly organizations: OrganizationNames,
+    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+  ) {
+    super(options, storageService, reflector);
+  }
+
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return Promise.resolve(true);
+    return Promise.resolve(this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true);
+  }
+
+  protected override async handleRequest(requestProps: ThrottlerRequest): Promise<boolean> {
+    if (requestProps.throttler.name !== PLAN_THROTTLER) return super.handleRequest(requestProps);
+    const { context } = requestProps;
+    const request = context.switchToHttp().getRequest<FastifyRequest & ThrottledRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const principal = request.principal;
+    // Deny by default: a non-public route without a principal is a wiring error, never free.
+    if (!principal) throw new AuthenticationRequiredException();
+
+    const limits = await this.limitsOf(principal);
+    const charges = buildRateLimitRequest({
+      principal,
+      limits,
+      leaseMs: this.config.throttling.leaseMs,
+      leaseId: randomUUID(),
+      ...this.chargeTarget(context),
+    });
+    const storage = this.storageService as RateLimitThrottlerStorage;
+    const decision = await storage.decide(charges);
+    request.rateLimit = { plan: limits.plan, decision };
+
+    if (!decision.allowed) throw this.refusal(decision, charges);
+    const closest = closestToExhaustion(decision.states);
+    if (closest) void reply.headers(rateLimitHeaders(closest));
+    if (charges.concurrency.length > 0) this.releaseOnClose(reply, storage, charges);
+    return true;
+  }
+
+  /**
+   * What the route adds to the charge: the `:model` parameter (future inference routes) and the quota
+   * cost. Cost is 1 per request for now; inference routes will derive it from the model version
+   * (per request, per input element or token) — override or extend here.
+   */
+  protected chargeTarget(context: ExecutionContext): ChargeTarget {
+    const params = context.switchToHttp().getRequest<{ params?: Record<string, string | undefined> }>().params;
+    const model = params?.model;
+    return { ...(model ? { model } : {}), cost: 1 };
+  }
+
+  private async limitsOf(principal: Principal): Promise<PlanLimits & { plan: string }> {
+    const orgId = principal.orgId ?? '';
+    const orgName = orgId ? ((await this.organizations.nameOf(orgId)) ?? '') : '';
+    return this.plans.limitsFor({
+      orgId,
+      orgName,
+      ...(principal.kind === 'application' ? { applicationId: principal.subject } : {}),
+      ...(principal.projectIds[0] ? { projectId: principal.projectIds[0] } : {}),
+    });
+  }
+
+  private refusal(decision: RateLimitDecision, charges: RateLimitRequest): Error {
+    const denied: LimitState = decision.denied ?? closestToExhaustion(decision.states)!;
+    const headers = rateLimitHeaders(denied);
+    const retryAfter = retryAfterSeconds(decision.retryAfterSeconds ?? denied.resetSeconds);
+    if (denied.kind === 'quota') {
+      const quota = charges.quotas.find((q) => q.name === denied.name);
+      const resetsAt = quota ? nextPeriodStart(quota.period, new Date()) : new Date(Date.now() + retryAfter * 1000);
+      return new QuotaExhaustedException(denied, resetsAt, retryAfter, headers);
+    }
+    return new RateLimitedException(denied, retryAfter, headers);
+  }
+
+  private releaseOnClose(reply: FastifyReply, storage: RateLimitThrottlerStorage, charges: RateLimitRequest): void {
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      storage.release(charges.concurrency, charges.leaseId).catch((error: unknown) => {
+        // The lease expires after leaseMs anyway.
+        this.logger.warn({ err: error, event: 'throttling.release_failed' }, 'concurrency lease release failed');
+      });
+    };
+    // 'close' fires once the response has been sent or the connection has gone, whichever first.
+    reply.raw.once('close', release);
+    if (reply.raw.destroyed || reply.raw.writableFinished) release();
+  }
+}
