@@ -14,3 +14,6 @@ export * from './logging/logging.module';
 export * from './security/public.decorator';
 export * from './validation/zod-validation.pipe';
 export * from './security/check-policies.decorator';
+export * from './as-code/yaml-source';
+export * from './as-code/content-version';
+export * from './as-code/hot-reloaded-set';

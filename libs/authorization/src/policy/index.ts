@@ -2,7 +2,7 @@ export * from './policy.types';
 export * from './policy-condition-fields';
 export { placeholderOf, validateConditions, type RuleIssue } from './policy-conditions';
 export { policyRuleSchema, policyTestCaseSchema, type PolicyTestCase, type PolicyTestPrincipal } from './policy.schema';
-export { canonicalJson, policyVersion } from './policy-version';
+export { policyVersion } from './policy-version';
 export { loadPolicySet, parsePolicySet, PolicySetError, type PolicyFile, type PolicySetResult } from './policy-set.loader';
 export * from './policy.store';
 export * from './policy.module';

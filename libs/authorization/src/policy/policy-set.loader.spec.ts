@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { POLICY_SUBJECTS } from '@infergate/identity';
 import { LIST_PLACEHOLDERS, POLICY_CONDITION_FIELDS, SCALAR_PLACEHOLDERS } from './policy-condition-fields';
 import { loadPolicySet, parsePolicySet, PolicySetError, type PolicySetResult } from './policy-set.loader';
-import { canonicalJson, policyVersion } from './policy-version';
+import { canonicalJson } from '@infergate/common';
+import { policyVersion } from './policy-version';
 import { PRINCIPAL_PLACEHOLDERS } from './policy.types';
 
 const VALID_RULE = `  - id: org-admin-projects

@@ -6,7 +6,7 @@ import { validateConditions } from './policy-conditions';
 import { policyFileSchema, policyRuleSchema } from './policy.schema';
 import type { PolicyRule, PolicySet } from './policy.types';
 import { policyVersion } from './policy-version';
-import { jsonPointer, YamlSource } from './yaml-source';
+import { jsonPointer, YamlSource } from '@infergate/common';
 
 /** A policy file's name and content; `name` is relative to the policy directory. */
 export interface PolicyFile {

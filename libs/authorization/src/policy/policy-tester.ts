@@ -5,7 +5,7 @@ import { SCOPES, type Principal, type RoleGrant, type Role } from '@infergate/id
 import { buildAbility } from '../ability/ability.factory';
 import { policyTestFileSchema, type PolicyTestCase, type PolicyTestPrincipal } from './policy.schema';
 import type { PolicySet } from './policy.types';
-import { jsonPointer, YamlSource } from './yaml-source';
+import { jsonPointer, YamlSource } from '@infergate/common';
 
 /** A test case and where it was written. */
 export interface LocatedPolicyTestCase extends PolicyTestCase {

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { Plan, PlanAssignments, PlanLimits, PlanSet } from '../rate-limit.types';
 import { planFileSchema } from './plan.schema';
-import { YamlSource } from './yaml-source';
+import { contentVersion, YamlSource } from '@infergate/common';
 
 export interface PlanFileText {
   /** Relative to the plans directory. */
@@ -136,22 +135,7 @@ export function parsePlanSet(files: readonly PlanFileText[], display: (name: str
 
 /** SHA-256 (hex) of the canonical JSON (sorted keys) of the plans and assignments. */
 export function planSetVersion(content: { plans: Record<string, Plan>; assignments: PlanAssignments }): string {
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
-}
-
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    const item = (value as Record<string, unknown>)[key];
-    if (item !== undefined) sorted[key] = sortKeys(item);
-  }
-  return sorted;
+  return contentVersion(content);
 }
 
 function issueLines(source: YamlSource, issues: readonly z.core.$ZodIssue[]): string[] {

@@ -1,6 +1,6 @@
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 
-/** A parsed YAML file that can say on which line a value sits, for one-line problems. */
+/** A parsed YAML file (policies, plans: configuration as code) that can say on which line a value sits, for one-line problems. */
 export class YamlSource {
   private constructor(
     readonly file: string,
@@ -36,7 +36,7 @@ export class YamlSource {
   }
 }
 
-/** `/plans/free/rateLimits`: a JSON pointer (RFC 6901 escaping). */
+/** `/rules/2/conditions/orgId`: a JSON pointer (RFC 6901 escaping) to a value in a file. */
 export function jsonPointer(path: readonly PropertyKey[]): string {
   return path.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('') || '/';
 }
