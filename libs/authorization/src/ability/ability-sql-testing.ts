@@ -2,7 +2,8 @@ import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * For the authorization specs only: a small table to run restrictQuery against a real SQLite
- * database and compare its rows with what can() says. `synchronize` is fine here, never elsewhere.
+ * database and compare its rows with what can() says. The table is created by hand, like every
+ * table of the product (which never uses `synchronize`).
  */
 @Entity('authz_test_model')
 export class AuthzTestModel {
@@ -47,8 +48,11 @@ export function allTestRows(): AuthzTestModel[] {
 }
 
 export async function startTestDatabase(): Promise<DataSource> {
-  const dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [AuthzTestModel], synchronize: true });
+  const dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [AuthzTestModel] });
   await dataSource.initialize();
+  await dataSource.query(
+    'CREATE TABLE authz_test_model (id integer PRIMARY KEY, org_id varchar NULL, stage varchar NULL, size integer NULL, sensitivity varchar NULL, published boolean NOT NULL)',
+  );
   await dataSource.getRepository(AuthzTestModel).insert(allTestRows());
   return dataSource;
 }
