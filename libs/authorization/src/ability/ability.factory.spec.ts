@@ -16,7 +16,7 @@ const readOwnOrgModels: PolicyRule = {
 
 describe(buildAbility.name, () => {
   describe('roles', () => {
-    it('applies the rules of the roles the principal holds, in any grant', () => {
+    it('applies the rules of the roles the principal holds; a role bound to a project only within that project', () => {
       const set = testPolicySet([readOwnOrgModels]);
       const consumer = testPrincipal({
         roles: [
@@ -25,7 +25,11 @@ describe(buildAbility.name, () => {
         ],
       });
 
-      expect(buildAbility(set, consumer).can('read', model({ orgId: 'org-a' }))).toBe(true);
+      expect(buildAbility(set, consumer).can('read', model({ orgId: 'org-a', projectId: 'p-9' }))).toBe(true);
+      expect(buildAbility(set, consumer).can('read', model({ orgId: 'org-a', projectId: 'p-1' }))).toBe(false);
+      expect(buildAbility(set, consumer).can('read', model({ orgId: 'org-a', projectId: null }))).toBe(false);
+      const orgWide = testPrincipal({ roles: [{ role: 'model-consumer', orgId: 'org-a', projectId: null }] });
+      expect(buildAbility(set, orgWide).can('read', model({ orgId: 'org-a', projectId: 'p-1' }))).toBe(true);
       expect(buildAbility(set, testPrincipal({ roleNames: ['auditor'] })).can('read', model({ orgId: 'org-a' }))).toBe(false);
     });
 

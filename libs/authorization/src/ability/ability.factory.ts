@@ -1,5 +1,6 @@
 import { buildMongoQueryMatcher, createMongoAbility, type MongoQuery, type RawRuleOf } from '@casl/ability';
 import { CLEARANCES, type PolicyAction, type PolicySubject, type Principal, type Scope } from '@infergate/identity';
+import { POLICY_CONDITION_FIELDS } from '../policy/policy-condition-fields';
 import { PRINCIPAL_PLACEHOLDERS, type PolicyRule, type PolicySet, type PrincipalPlaceholder } from '../policy/policy.types';
 import type { AppAbility } from './ability.types';
 
@@ -47,6 +48,46 @@ export function ruleAppliesToRoles(rule: PolicyRule, principal: Pick<Principal, 
     if (role === '*' || principal.roles.some((grant) => grant.role === role)) return true;
   }
   return false;
+}
+
+/**
+ * Where an allow rule reaches for this principal: everywhere its conditions allow (`'all'`: the rule
+ * names `'*'`, or the principal holds one of its roles platform- or organization-wide), or only the
+ * projects in which it holds one of the rule's roles (a role bound to a project gives nothing beyond it).
+ */
+export function ruleReach(rule: PolicyRule, principal: Pick<Principal, 'roles'>): 'all' | string[] {
+  if (rule.roles.includes('*')) return 'all';
+  const projects: string[] = [];
+  for (const grant of principal.roles) {
+    if (!(rule.roles as string[]).includes(grant.role)) continue;
+    if (grant.projectId === null) return 'all';
+    projects.push(grant.projectId);
+  }
+  return projects;
+}
+
+/**
+ * Narrows an allow rule's conditions to `projects`: on the project itself (`id`) or on the resource's
+ * `projectId`. Undefined when the subject has no project, so the rule does not apply at all.
+ */
+export function narrowToProjects(rule: PolicyRule, conditions: MongoQuery | undefined, projects: string[]): MongoQuery | undefined {
+  const fields: readonly string[] = POLICY_CONDITION_FIELDS[rule.subject];
+  const field = rule.subject === 'Project' ? 'id' : fields.includes('projectId') ? 'projectId' : undefined;
+  if (!field) return undefined;
+  // The matcher knows no $and: the narrowing joins the field's own condition (operators are ANDed).
+  const existing = conditions?.[field];
+  let narrowed: unknown = { $in: projects };
+  if (existing !== undefined) {
+    if (existing === null || typeof existing !== 'object' || Array.isArray(existing)) {
+      if (!projects.includes(existing as string)) return undefined;
+      narrowed = existing;
+    } else {
+      const operators = existing as Record<string, unknown>;
+      const inList = Array.isArray(operators.$in) ? projects.filter((p) => (operators.$in as unknown[]).includes(p)) : projects;
+      narrowed = { ...operators, $in: inList };
+    }
+  }
+  return { ...(conditions ?? {}), [field]: narrowed };
 }
 
 /** The scopes an allow rule requires that the token does not carry (none for deny rules). */
@@ -124,8 +165,9 @@ export function createAppAbility(rules: RawRuleOf<AppAbility>[]): AppAbility {
 
 /**
  * Compiles a principal's ability from the policy set: the rules of its roles (or `'*'`), allow rules
- * only when the token carries every scope they require (a token narrows, never widens), conditions
- * interpolated with the principal's attributes. All allow rules come first and all deny rules last:
+ * only when the token carries every scope they require (a token narrows, never widens) and, for a
+ * role held only in some projects, only within those projects; conditions interpolated with the
+ * principal's attributes. All allow rules come first and all deny rules last:
  * CASL lets the last matching rule decide, so deny wins whatever the order in the files.
  */
 export function buildAbility(set: PolicySet, principal: Principal, options: BuildAbilityOptions = {}): AppAbility {
@@ -137,7 +179,17 @@ export function buildAbility(set: PolicySet, principal: Principal, options: Buil
     if (!options.ignoreScopes && missingScopesOf(rule, principal).length > 0) continue;
     const interpolated = interpolateConditions(rule.conditions, values);
     if (!interpolated.ok) continue;
-    (rule.effect === 'deny' ? denies : allows).push(toCaslRule(rule, interpolated.conditions));
+    if (rule.effect === 'deny') {
+      denies.push(toCaslRule(rule, interpolated.conditions));
+      continue;
+    }
+    const reach = ruleReach(rule, principal);
+    if (reach === 'all') {
+      allows.push(toCaslRule(rule, interpolated.conditions));
+      continue;
+    }
+    const narrowed = narrowToProjects(rule, interpolated.conditions, reach);
+    if (narrowed) allows.push(toCaslRule(rule, narrowed));
   }
   return createAppAbility(allows.concat(denies));
 }
