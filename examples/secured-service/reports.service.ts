@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ResourceNotFoundException } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
-import {
-  ACCESS_POLICY,
-  ApplicationEntity,
-  OrganizationEntity,
-  TenancyNotFoundException,
-  type AccessPolicy,
-  type Principal,
-} from '@infergate/identity';
+import { ACCESS_POLICY, ApplicationEntity, OrganizationEntity, type AccessPolicy, type Principal } from '@infergate/identity';
 
 /** What this team's service computes: a small summary of one organization. */
 export interface OrganizationReport {
@@ -31,7 +25,7 @@ export class ReportsService {
 
   async forOrganization(principal: Principal, orgId: string): Promise<OrganizationReport> {
     const org = await this.database.repository(OrganizationEntity).findOneBy({ id: orgId });
-    if (!org) throw new TenancyNotFoundException();
+    if (!org) throw new ResourceNotFoundException();
     this.access.assert(principal, 'read', 'Organization', org);
     const applications = await this.database.repository(ApplicationEntity).countBy({ orgId });
     return { orgId: org.id, name: org.name, status: org.status, applications, generatedAt: new Date().toISOString() };

@@ -1,12 +1,12 @@
 import { ArgumentsHost, NotFoundException } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { AuditService } from '@infergate/audit';
-import { ProblemDetailsFilter } from '@infergate/common';
+import { ProblemDetailsFilter, AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
 import type { PolicyRule } from '../policy/policy.types';
 import { AuthzTestModel, startTestDatabase } from './ability-sql-testing';
 import { RecordingAudit, TestPolicySource, testPolicySet, testPrincipal } from './ability-testing';
 import { AbilityCache } from './ability.cache';
-import { AccessForbiddenException, ResourceNotFoundException } from './authorization.errors';
+
 import { CaslAccessPolicy } from './casl-access-policy';
 
 const rules: PolicyRule[] = [

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
 import { permittedFieldsOf, rulesToQuery } from '@casl/ability/extra';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '@infergate/audit';
 import type { AccessPolicy, PolicyAction, PolicySubject, Principal } from '@infergate/identity';
 import { AbilityCache } from './ability.cache';
 import type { AppAbility } from './ability.types';
-import { AccessForbiddenException, ResourceNotFoundException } from './authorization.errors';
+
 import { asSubject, auditDenial, decidingRuleOf, resourceIdOf } from './decision';
 import { andWhereMongoQuery } from './typeorm-conditions';
 

@@ -1,13 +1,13 @@
 import { ExecutionContext, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuditService } from '@infergate/audit';
-import { CheckPolicies, Public } from '@infergate/common';
+import { CheckPolicies, Public, AccessForbiddenException } from '@infergate/common';
 import { InsufficientScopeException, type Principal } from '@infergate/identity';
 import type { PolicyRule } from '../policy/policy.types';
 import { RecordingAudit, TestPolicySource, testPolicySet, testPrincipal } from './ability-testing';
 import { AbilityCache } from './ability.cache';
 import type { RequestWithAbility } from './ability.types';
-import { AccessForbiddenException } from './authorization.errors';
+
 import { PoliciesGuard } from './policies.guard';
 
 @CheckPolicies('read', 'Model')

@@ -1,12 +1,12 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuditService } from '@infergate/audit';
-import { IS_PUBLIC_KEY, POLICY_REQUIREMENT_KEY, type PolicyRequirement } from '@infergate/common';
+import { IS_PUBLIC_KEY, POLICY_REQUIREMENT_KEY, type PolicyRequirement, AccessForbiddenException } from '@infergate/common';
 import { InsufficientScopeException, type AuthenticatedRequest, type PolicyAction, type PolicySubject } from '@infergate/identity';
 import { AbilityCache } from './ability.cache';
 import { scopesThatWouldAllow } from './ability.factory';
 import type { RequestWithAbility } from './ability.types';
-import { AccessForbiddenException } from './authorization.errors';
+
 import { auditDenial, decidingRuleOf } from './decision';
 
 type GuardedRequest = AuthenticatedRequest & RequestWithAbility & { id?: string | number };

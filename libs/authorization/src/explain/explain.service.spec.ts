@@ -1,8 +1,8 @@
-import { RequestValidationException, ZodValidationPipe } from '@infergate/common';
+import { RequestValidationException, ZodValidationPipe, AccessForbiddenException } from '@infergate/common';
 import type { PolicyRule } from '../policy/policy.types';
 import { TestPolicySource, testPolicySet, testPrincipal } from '../ability/ability-testing';
 import { AbilityCache } from '../ability/ability.cache';
-import { AccessForbiddenException } from '../ability/authorization.errors';
+
 import { explainRequestSchema, type ExplainRequest } from './explain.dto';
 import { ExplainService } from './explain.service';
 

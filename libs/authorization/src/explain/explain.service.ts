@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AccessForbiddenException } from '@infergate/common';
 import { SCOPES, type PolicyAction, type PolicySubject, type Principal, type Scope } from '@infergate/identity';
 import { AbilityCache } from '../ability/ability.cache';
 import {
@@ -12,7 +13,7 @@ import {
   toCaslRule,
 } from '../ability/ability.factory';
 import type { SubjectInstance } from '../ability/ability.types';
-import { AccessForbiddenException } from '../ability/authorization.errors';
+
 import { asSubject, decidingRuleOf, NO_ALLOW_RULE } from '../ability/decision';
 import type { PolicyRule, PolicySet } from '../policy/policy.types';
 import type { ExplainRequest, Explanation, MatchedRule } from './explain.dto';

@@ -1,5 +1,5 @@
 import { InvalidTokenException } from '../authentication/authentication.errors';
-import { RequestValidationException } from '@infergate/common';
+import { RequestValidationException, AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
 import { ApplicationsService } from '../tenancy/applications.service';
 import { OrganizationsService } from '../tenancy/organizations.service';
 import { RoleBindingsService } from '../tenancy/role-bindings.service';
@@ -8,7 +8,6 @@ import { startTenancyTestbed, testPrincipal } from '../tenancy/tenancy-testing';
 import { ApiKeyEntity } from './api-key.entity';
 import { API_KEY_CACHE_TTL_MS, ApiKeyVerifierService, LAST_USED_WRITE_INTERVAL_MS } from './api-key-verifier.service';
 import { ApiKeysService } from './api-keys.service';
-import { TenancyForbiddenException, TenancyNotFoundException } from '../tenancy/tenancy.errors';
 
 describe(ApiKeyVerifierService.name, () => {
   let testbed: Awaited<ReturnType<typeof startTenancyTestbed>>;
@@ -217,13 +216,13 @@ describe(ApiKeysService.name, () => {
   it("keeps org admins to their organization's keys (404 alike) and auditors read-only", async () => {
     const inB = await sut.create(SYSTEM_PRINCIPAL, orgB, appB, { name: 'k', scopes: ['infer'] });
     const orgAdminA = testPrincipal(orgA, ['org-admin']);
-    await expect(sut.create(orgAdminA, orgB, appB, { name: 'k', scopes: ['infer'] })).rejects.toThrow(TenancyNotFoundException);
-    await expect(sut.create(orgAdminA, orgA, appB, { name: 'k', scopes: ['infer'] })).rejects.toThrow(TenancyNotFoundException);
-    await expect(sut.revoke(orgAdminA, orgB, appB, inB.id)).rejects.toThrow(TenancyNotFoundException);
-    await expect(sut.revoke(orgAdminA, orgA, appA, inB.id)).rejects.toThrow(TenancyNotFoundException);
+    await expect(sut.create(orgAdminA, orgB, appB, { name: 'k', scopes: ['infer'] })).rejects.toThrow(ResourceNotFoundException);
+    await expect(sut.create(orgAdminA, orgA, appB, { name: 'k', scopes: ['infer'] })).rejects.toThrow(ResourceNotFoundException);
+    await expect(sut.revoke(orgAdminA, orgB, appB, inB.id)).rejects.toThrow(ResourceNotFoundException);
+    await expect(sut.revoke(orgAdminA, orgA, appA, inB.id)).rejects.toThrow(ResourceNotFoundException);
     const inA = await sut.create(orgAdminA, orgA, appA, { name: 'k', scopes: ['infer'] });
     const auditorA = testPrincipal(orgA, ['auditor']);
     await expect(sut.get(auditorA, orgA, appA, inA.id)).resolves.toMatchObject({ id: inA.id });
-    await expect(sut.revoke(auditorA, orgA, appA, inA.id)).rejects.toThrow(TenancyForbiddenException);
+    await expect(sut.revoke(auditorA, orgA, appA, inA.id)).rejects.toThrow(AccessForbiddenException);
   });
 });

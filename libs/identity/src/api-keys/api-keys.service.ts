@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RequestValidationException } from '@infergate/common';
+import { RequestValidationException, ResourceNotFoundException } from '@infergate/common';
 import { IsNull } from 'typeorm';
 import { DatabaseService } from '@infergate/database';
 import { MasterKey } from '../crypto/master-key';
@@ -10,7 +10,7 @@ import { ApplicationsService } from '../tenancy/applications.service';
 import type { Page } from '../tenancy/page.dto';
 import { TenancyAccess } from '../tenancy/tenancy-access';
 import { TenancyAudit } from '../tenancy/tenancy-audit';
-import { TenancyNotFoundException, TenancyConflictException } from '../tenancy/tenancy.errors';
+import { TenancyConflictException } from '../tenancy/tenancy.errors';
 import { generateApiKey } from './api-key-format';
 import { ApiKeyDto, CreateApiKey, CreatedApiKeyDto, ListApiKeys, MAX_API_KEY_LIFETIME_DAYS } from './api-key.dto';
 import { ApiKeyEntity } from './api-key.entity';
@@ -126,7 +126,7 @@ export class ApiKeysService {
 
   private async find(orgId: string, applicationId: string, id: string): Promise<ApiKeyEntity> {
     const key = await this.repository.findOneBy({ id, applicationId, orgId });
-    if (!key) throw new TenancyNotFoundException();
+    if (!key) throw new ResourceNotFoundException();
     return key;
   }
 }

@@ -1,5 +1,5 @@
 import { AuditEventEntity } from '@infergate/audit';
-import { RequestValidationException } from '@infergate/common';
+import { RequestValidationException, AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
 import { RevocationService } from '../revocation/revocation.service';
 import { MasterKey } from '../crypto/master-key';
 import type { CreateApplication } from './application.dto';
@@ -10,7 +10,7 @@ import { OrganizationsService } from './organizations.service';
 import { ProjectsService } from './projects.service';
 import { SYSTEM_PRINCIPAL } from './tenancy-access';
 import { CredentialChange, TenancyEvents } from './tenancy-events';
-import { TenancyConflictException, TenancyForbiddenException, TenancyNotFoundException } from './tenancy.errors';
+import { TenancyConflictException } from './tenancy.errors';
 import { startTenancyTestbed, testPrincipal } from './tenancy-testing';
 
 const OVERLAP_SECONDS = 120;
@@ -155,13 +155,13 @@ describe(ApplicationsService.name, () => {
       () => sut.create(orgAdminA, orgB, input()),
       () => sut.list(orgAdminA, orgB, { limit: 50, offset: 0 }),
     ]) {
-      await expect(attempt()).rejects.toThrow(TenancyNotFoundException);
+      await expect(attempt()).rejects.toThrow(ResourceNotFoundException);
     }
     const inA = await sut.create(orgAdminA, orgA, input());
     const auditorA = testPrincipal(orgA, ['auditor']);
     await expect(sut.get(auditorA, orgA, inA.id)).resolves.toMatchObject({ id: inA.id });
-    await expect(sut.rotateSecret(auditorA, orgA, inA.id)).rejects.toThrow(TenancyForbiddenException);
-    await expect(sut.create(auditorA, orgA, input())).rejects.toThrow(TenancyForbiddenException);
+    await expect(sut.rotateSecret(auditorA, orgA, inA.id)).rejects.toThrow(AccessForbiddenException);
+    await expect(sut.create(auditorA, orgA, input())).rejects.toThrow(AccessForbiddenException);
   });
 
   it('refuses new applications in a disabled organization', async () => {

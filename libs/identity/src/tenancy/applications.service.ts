@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { APP_CONFIG, InfergateConfig, RequestValidationException } from '@infergate/common';
+import { APP_CONFIG, InfergateConfig, RequestValidationException, ResourceNotFoundException } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 import { MasterKey } from '../crypto/master-key';
 import type { PolicyAction } from '../access/access-policy';
@@ -24,7 +24,7 @@ import { ProjectsService } from './projects.service';
 import { TenancyAccess } from './tenancy-access';
 import { TenancyAudit } from './tenancy-audit';
 import { TenancyEvents } from './tenancy-events';
-import { TenancyNotFoundException, TenancyConflictException } from './tenancy.errors';
+import { TenancyConflictException } from './tenancy.errors';
 import { clearanceCovers, ClientAuthMethod } from './tenancy.types';
 
 const SECRET_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
@@ -128,7 +128,7 @@ export class ApplicationsService {
   ): Promise<{ app: ApplicationEntity; org: OrganizationEntity }> {
     const org = await this.organizations.findReadable(actor, orgId);
     const app = await this.repository.findOneBy({ id, orgId });
-    if (!app) throw new TenancyNotFoundException();
+    if (!app) throw new ResourceNotFoundException();
     this.access.assert(actor, action, 'Application', app);
     return { app, org };
   }
@@ -223,7 +223,7 @@ export class ApplicationsService {
     try {
       await this.projects.find(orgId, projectId);
     } catch (error) {
-      if (error instanceof TenancyNotFoundException)
+      if (error instanceof ResourceNotFoundException)
         throw RequestValidationException.at('/projectId', 'No such project in this organization.');
       throw error;
     }

@@ -1,5 +1,5 @@
 // The tenancy directory's public surface, re-exported by the identity index.
-export { TenancyNotFoundException, TenancyForbiddenException, TenancyConflictException } from './tenancy.errors';
+export { TenancyConflictException } from './tenancy.errors';
 export { TenancyAccess, SYSTEM_PRINCIPAL } from './tenancy-access';
 export { TenancyEvents, type CredentialChange } from './tenancy-events';
 export type { Page } from './page.dto';

@@ -1,7 +1,8 @@
 import { SYSTEM_PRINCIPAL } from './tenancy-access';
+import { AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
 import { OrganizationsService } from './organizations.service';
 import { ApplicationsService } from './applications.service';
-import { TenancyConflictException, TenancyForbiddenException, TenancyNotFoundException } from './tenancy.errors';
+import { TenancyConflictException } from './tenancy.errors';
 import { startTenancyTestbed, testPrincipal } from './tenancy-testing';
 import { AuditEventEntity } from '@infergate/audit';
 
@@ -46,11 +47,11 @@ describe(OrganizationsService.name, () => {
     const b = await sut.create(SYSTEM_PRINCIPAL, { name: 'b', ...defaults });
     const orgAdmin = testPrincipal(a.id, ['org-admin']);
     await expect(sut.get(orgAdmin, a.id)).resolves.toMatchObject({ id: a.id });
-    await expect(sut.get(orgAdmin, b.id)).rejects.toThrow(TenancyNotFoundException);
-    await expect(sut.get(orgAdmin, '00000000-0000-4000-8000-00000000dead')).rejects.toThrow(TenancyNotFoundException);
-    await expect(sut.disable(orgAdmin, b.id)).rejects.toThrow(TenancyNotFoundException);
-    await expect(sut.update(orgAdmin, a.id, { maxClearance: 'restricted' })).rejects.toThrow(TenancyForbiddenException);
-    await expect(sut.create(orgAdmin, { name: 'c', ...defaults })).rejects.toThrow(TenancyForbiddenException);
+    await expect(sut.get(orgAdmin, b.id)).rejects.toThrow(ResourceNotFoundException);
+    await expect(sut.get(orgAdmin, '00000000-0000-4000-8000-00000000dead')).rejects.toThrow(ResourceNotFoundException);
+    await expect(sut.disable(orgAdmin, b.id)).rejects.toThrow(ResourceNotFoundException);
+    await expect(sut.update(orgAdmin, a.id, { maxClearance: 'restricted' })).rejects.toThrow(AccessForbiddenException);
+    await expect(sut.create(orgAdmin, { name: 'c', ...defaults })).rejects.toThrow(AccessForbiddenException);
   });
 
   it('updates only the fields given, and refuses a rename onto a taken name', async () => {

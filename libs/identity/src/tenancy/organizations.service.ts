@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ResourceNotFoundException } from '@infergate/common';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { DatabaseService } from '@infergate/database';
@@ -12,7 +13,7 @@ import type { Page } from './page.dto';
 import { TenancyAccess } from './tenancy-access';
 import { TenancyAudit } from './tenancy-audit';
 import { TenancyEvents } from './tenancy-events';
-import { isUniqueViolation, TenancyNotFoundException, TenancyConflictException } from './tenancy.errors';
+import { isUniqueViolation, TenancyConflictException } from './tenancy.errors';
 import { CLEARANCES, Clearance } from './tenancy.types';
 
 /**
@@ -83,7 +84,7 @@ export class OrganizationsService {
   /** The organization, when the caller may `action` it: 404 when missing or unseen, 403 when only readable. */
   async findFor(actor: Principal, action: PolicyAction, id: string): Promise<OrganizationEntity> {
     const org = await this.repository.findOneBy({ id });
-    if (!org) throw new TenancyNotFoundException();
+    if (!org) throw new ResourceNotFoundException();
     this.access.assert(actor, action, 'Organization', org);
     return org;
   }

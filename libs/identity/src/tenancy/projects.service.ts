@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ResourceNotFoundException } from '@infergate/common';
 import { randomUUID } from 'node:crypto';
 import { DatabaseService } from '@infergate/database';
 import type { PolicyAction } from '../access/access-policy';
@@ -9,7 +10,7 @@ import { CreateProject, ListProjects, ProjectDto, UpdateProject } from './projec
 import { ProjectEntity } from './project.entity';
 import { TenancyAccess } from './tenancy-access';
 import { TenancyAudit } from './tenancy-audit';
-import { isUniqueViolation, TenancyNotFoundException, TenancyConflictException } from './tenancy.errors';
+import { isUniqueViolation, TenancyConflictException } from './tenancy.errors';
 
 /** Projects within an organization; the policy set says who administers them (by default its org admins). */
 @Injectable()
@@ -96,7 +97,7 @@ export class ProjectsService {
   /** A project of the organization, or 404; for services that already checked access to the organization. */
   async find(orgId: string, id: string): Promise<ProjectEntity> {
     const project = await this.repository.findOneBy({ id, orgId });
-    if (!project) throw new TenancyNotFoundException();
+    if (!project) throw new ResourceNotFoundException();
     return project;
   }
 

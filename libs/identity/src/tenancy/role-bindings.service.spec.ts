@@ -1,11 +1,11 @@
 import { RevocationService } from '../revocation/revocation.service';
-import { RequestValidationException } from '@infergate/common';
+import { RequestValidationException, AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
 import { ApplicationsService } from './applications.service';
 import { OrganizationsService } from './organizations.service';
 import { ProjectsService } from './projects.service';
 import { RoleBindingsService } from './role-bindings.service';
 import { SYSTEM_PRINCIPAL } from './tenancy-access';
-import { TenancyConflictException, TenancyForbiddenException, TenancyNotFoundException } from './tenancy.errors';
+import { TenancyConflictException } from './tenancy.errors';
 import { startTenancyTestbed, testPrincipal } from './tenancy-testing';
 
 describe(RoleBindingsService.name, () => {
@@ -41,7 +41,7 @@ describe(RoleBindingsService.name, () => {
   it('lets only a platform admin grant platform-admin, and only platform-wide', async () => {
     const orgAdmin = testPrincipal(orgA, ['org-admin']);
     await expect(sut.create(orgAdmin, { principalType: 'application', principalId: appA, role: 'platform-admin' })).rejects.toThrow(
-      TenancyForbiddenException,
+      AccessForbiddenException,
     );
     await expect(
       sut.create(SYSTEM_PRINCIPAL, { principalType: 'application', principalId: appA, role: 'platform-admin', orgId: orgA }),
@@ -53,7 +53,7 @@ describe(RoleBindingsService.name, () => {
   it("keeps an org admin's grants within its organization and to its principals", async () => {
     const orgAdmin = testPrincipal(orgA, ['org-admin']);
     await expect(sut.create(orgAdmin, { principalType: 'application', principalId: appB, role: 'auditor', orgId: orgB })).rejects.toThrow(
-      TenancyNotFoundException,
+      ResourceNotFoundException,
     );
     await expect(
       sut.create(orgAdmin, { principalType: 'application', principalId: appB, role: 'auditor', orgId: orgA }),
@@ -96,12 +96,12 @@ describe(RoleBindingsService.name, () => {
 
   it('deletes a binding and revokes the principal’s tokens; another org’s binding answers 404', async () => {
     const binding = await sut.create(SYSTEM_PRINCIPAL, { principalType: 'application', principalId: appB, role: 'org-admin', orgId: orgB });
-    await expect(sut.delete(testPrincipal(orgA, ['org-admin']), binding.id)).rejects.toThrow(TenancyNotFoundException);
-    await expect(sut.delete(testPrincipal(orgB, ['auditor']), binding.id)).rejects.toThrow(TenancyForbiddenException);
+    await expect(sut.delete(testPrincipal(orgA, ['org-admin']), binding.id)).rejects.toThrow(ResourceNotFoundException);
+    await expect(sut.delete(testPrincipal(orgB, ['auditor']), binding.id)).rejects.toThrow(AccessForbiddenException);
     const issuedAt = Math.floor(Date.now() / 1000) - 1;
     await sut.delete(testPrincipal(orgB, ['org-admin']), binding.id);
     expect(await testbed.app.get(RevocationService).isRevoked({ subject: appB, issuedAt })).toBe(true);
-    await expect(sut.get(SYSTEM_PRINCIPAL, binding.id)).rejects.toThrow(TenancyNotFoundException);
+    await expect(sut.get(SYSTEM_PRINCIPAL, binding.id)).rejects.toThrow(ResourceNotFoundException);
   });
 
   it('refuses to delete the last platform-admin binding', async () => {
@@ -111,6 +111,6 @@ describe(RoleBindingsService.name, () => {
     await expect(sut.delete(SYSTEM_PRINCIPAL, first.id)).resolves.toBeUndefined();
     // Hidden from everyone but platform admins.
     const second = (await sut.list(SYSTEM_PRINCIPAL, page)).items[0];
-    await expect(sut.get(testPrincipal(orgB, ['org-admin']), second.id)).rejects.toThrow(TenancyNotFoundException);
+    await expect(sut.get(testPrincipal(orgB, ['org-admin']), second.id)).rejects.toThrow(ResourceNotFoundException);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RequestValidationException } from '@infergate/common';
+import { RequestValidationException, ResourceNotFoundException } from '@infergate/common';
 import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import { DatabaseService } from '@infergate/database';
@@ -15,7 +15,7 @@ import { RoleBindingEntity } from './role-binding.entity';
 import { TenancyAccess } from './tenancy-access';
 import { TenancyAudit } from './tenancy-audit';
 import { TenancyEvents } from './tenancy-events';
-import { TenancyNotFoundException, TenancyConflictException } from './tenancy.errors';
+import { TenancyConflictException } from './tenancy.errors';
 import { UserEntity } from './user.entity';
 
 /**
@@ -125,7 +125,7 @@ export class RoleBindingsService {
   /** The binding, when the caller may `action` it: 404 when missing or unseen, 403 when only readable. */
   private async findFor(actor: Principal, action: PolicyAction, id: string): Promise<RoleBindingEntity> {
     const binding = await this.repository.findOneBy({ id });
-    if (!binding) throw new TenancyNotFoundException();
+    if (!binding) throw new ResourceNotFoundException();
     this.access.assert(actor, action, 'RoleBinding', binding);
     return binding;
   }
@@ -134,7 +134,7 @@ export class RoleBindingsService {
     try {
       await this.projects.find(orgId, projectId);
     } catch (error) {
-      if (error instanceof TenancyNotFoundException)
+      if (error instanceof ResourceNotFoundException)
         throw RequestValidationException.at('/projectId', 'No such project in this organization.');
       throw error;
     }

@@ -1,8 +1,8 @@
-import { ProblemException } from '@infergate/common';
+import { ProblemException, AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
 import type { SelectQueryBuilder } from 'typeorm';
 import type { AccessPolicy } from '../access/access-policy';
 import { SYSTEM_PRINCIPAL, TenancyAccess } from './tenancy-access';
-import { TenancyForbiddenException, TenancyNotFoundException } from './tenancy.errors';
+
 import { testPrincipal } from './tenancy-testing';
 import { SCOPES } from './tenancy.types';
 
@@ -42,8 +42,8 @@ describe(TenancyAccess.name, () => {
       }
     })();
     expect(port.assert).toHaveBeenCalledWith(orgAdmin, 'update', 'Application', app);
-    expect(error).toBeInstanceOf(TenancyNotFoundException);
-    expect(error).toMatchObject({ status: 404, detail: new TenancyNotFoundException().detail });
+    expect(error).toBeInstanceOf(ResourceNotFoundException);
+    expect(error).toMatchObject({ status: 404, detail: new ResourceNotFoundException().detail });
   });
 
   it('lets a 403 from the policy through unchanged (it may carry an insufficient_scope challenge)', () => {
@@ -68,7 +68,7 @@ describe(TenancyAccess.name, () => {
     const port = policy({ can: jest.fn((_p, _a, _s, resource?: object) => (resource as { orgId?: string })?.orgId === 'org-a') });
     const sut = new TenancyAccess(port);
     expect(() => sut.assertMay(orgAdmin, 'create', 'Project', { orgId: 'org-a' })).not.toThrow();
-    expect(() => sut.assertMay(orgAdmin, 'create', 'Project', { orgId: 'org-b' })).toThrow(TenancyForbiddenException);
+    expect(() => sut.assertMay(orgAdmin, 'create', 'Project', { orgId: 'org-b' })).toThrow(AccessForbiddenException);
     expect(port.can).toHaveBeenLastCalledWith(orgAdmin, 'create', 'Project', { orgId: 'org-b' });
   });
 
@@ -95,7 +95,7 @@ describe(TenancyAccess.name, () => {
     expect(SYSTEM_PRINCIPAL).toMatchObject({ roles: [{ role: 'platform-admin', orgId: null, projectId: null }], scopes: [...SCOPES] });
     const port = policy();
     expect(() => new TenancyAccess(port).assertMay(SYSTEM_PRINCIPAL, 'create', 'Organization', { id: 'x' })).toThrow(
-      TenancyForbiddenException,
+      AccessForbiddenException,
     );
   });
 });

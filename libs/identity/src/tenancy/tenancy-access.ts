@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { ProblemException } from '@infergate/common';
+import { ProblemException, AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
 import { ACCESS_POLICY, type AccessPolicy, type PolicyAction, type PolicySubject } from '../access/access-policy';
 import type { Principal } from '../principal';
 import { SCOPES } from './tenancy.types';
-import { TenancyForbiddenException, TenancyNotFoundException } from './tenancy.errors';
 
 /**
  * The operator CLI: a platform admin that is the gateway itself. It holds no privilege of its own:
@@ -48,7 +47,7 @@ export class TenancyAccess {
       this.policy.assert(principal, action, subject, resource);
     } catch (error) {
       // Same body as a resource that does not exist; the policy has audited the denial already.
-      if (error instanceof ProblemException && error.status === 404) throw new TenancyNotFoundException();
+      if (error instanceof ProblemException && error.status === 404) throw new ResourceNotFoundException();
       throw error;
     }
   }
@@ -58,7 +57,7 @@ export class TenancyAccess {
    * may `action` exactly this one. Its container was checked before, so a 404 would say nothing new.
    */
   assertMay(principal: Principal, action: PolicyAction, subject: PolicySubject, resource: object): void {
-    if (!this.policy.can(principal, action, subject, resource)) throw new TenancyForbiddenException();
+    if (!this.policy.can(principal, action, subject, resource)) throw new AccessForbiddenException();
   }
 
   /** Narrows a list query, in SQL, to the rows the principal may read: counts and pages follow. */

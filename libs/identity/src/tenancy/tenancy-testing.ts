@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigModule, Environment, loadConfig } from '@infergate/common';
+import { ConfigModule, Environment, loadConfig, AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
 import { DatabaseModule, DatabaseService } from '@infergate/database';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ACCESS_POLICY, type AccessPolicy, type PolicyAction, type PolicySubject } from '../access/access-policy';
@@ -12,7 +12,7 @@ import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { IdentityCoreModule } from '../identity-core.module';
 import type { Principal, RoleGrant } from '../principal';
 import { TenancyDirectoryModule } from './tenancy-directory.module';
-import { TenancyForbiddenException, TenancyNotFoundException } from './tenancy.errors';
+
 import type { Scope } from './tenancy.types';
 
 /**
@@ -90,8 +90,8 @@ export class ReferenceAccessPolicy implements AccessPolicy {
   }
 
   assert(principal: Principal, action: PolicyAction, subject: PolicySubject, resource: object): void {
-    if (!this.can(principal, 'read', subject, resource)) throw new TenancyNotFoundException();
-    if (!this.can(principal, action, subject, resource)) throw new TenancyForbiddenException();
+    if (!this.can(principal, 'read', subject, resource)) throw new ResourceNotFoundException();
+    if (!this.can(principal, action, subject, resource)) throw new AccessForbiddenException();
   }
 
   restrictQuery<T extends ObjectLiteral>(

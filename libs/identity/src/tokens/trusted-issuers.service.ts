@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '@infergate/audit';
-import { APP_CONFIG, InfergateConfig, ProblemException, RequestValidationException } from '@infergate/common';
+import {
+  APP_CONFIG,
+  InfergateConfig,
+  ProblemException,
+  RequestValidationException,
+  AccessForbiddenException,
+  ResourceNotFoundException,
+} from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 import { ACCESS_POLICY, type AccessPolicy, type PolicyAction } from '../access/access-policy';
 import { SecretBox } from '../crypto/secret-box';
@@ -10,7 +17,7 @@ import { OrganizationEntity } from '../tenancy/organization.entity';
 import { SYSTEM_PRINCIPAL } from '../tenancy/tenancy-access';
 import { CreateTrustedIssuerInput, toTrustedIssuerResponse, TrustedIssuerResponse, UpdateTrustedIssuerInput } from './trusted-issuer.dto';
 import { TrustedIssuerEntity } from './trusted-issuer.entity';
-import { PlatformAdminRequiredException, TrustedIssuerConflictException, TrustedIssuerNotFoundException } from './trusted-issuer.errors';
+import { TrustedIssuerConflictException } from './trusted-issuer.errors';
 import { introspectionSecretContext, TrustedIssuerRegistry } from './trusted-issuer.registry';
 
 /** Who makes a change: an authenticated principal, or the gateway itself (bootstrap, CLI: SYSTEM_PRINCIPAL). */
@@ -122,19 +129,19 @@ export class TrustedIssuersService {
   /** The issuer, when the caller may `action` it: 404 when missing or unseen, 403 when only readable. */
   private async load(actor: IssuerActor, action: PolicyAction, id: string): Promise<TrustedIssuerEntity> {
     const entity = id.length <= 36 ? await this.database.repository(TrustedIssuerEntity).findOne({ where: { id } }) : null;
-    if (!entity) throw new TrustedIssuerNotFoundException();
+    if (!entity) throw new ResourceNotFoundException();
     try {
       this.policy.assert(principalOf(actor), action, 'TrustedIssuer', entity);
     } catch (error) {
       // An unseen issuer answers exactly like a missing one.
-      if (error instanceof ProblemException && error.status === 404) throw new TrustedIssuerNotFoundException();
+      if (error instanceof ProblemException && error.status === 404) throw new ResourceNotFoundException();
       throw error;
     }
     return entity;
   }
 
   private assertMay(actor: IssuerActor, action: PolicyAction, issuer: Partial<TrustedIssuerEntity>): void {
-    if (!this.policy.can(principalOf(actor), action, 'TrustedIssuer', issuer)) throw new PlatformAdminRequiredException();
+    if (!this.policy.can(principalOf(actor), action, 'TrustedIssuer', issuer)) throw new AccessForbiddenException();
   }
 
   private async assertOrganization(orgId: string | null): Promise<void> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ACCESS_POLICY, type AccessPolicy, type Principal, TenancyNotFoundException } from '@infergate/identity';
+import { ResourceNotFoundException } from '@infergate/common';
+import { ACCESS_POLICY, type AccessPolicy, type Principal } from '@infergate/identity';
 import { limitKeys } from '../guard/charges';
 import { OrganizationNames } from '../guard/organization-names';
 import { nextPeriodStart } from '../guard/rate-limit.errors';
@@ -36,7 +37,7 @@ export class UsageService {
 
   /** The caller's own application (if it is one) and organization. */
   async own(principal: Principal): Promise<UsageReport> {
-    if (!principal.orgId) throw new TenancyNotFoundException();
+    if (!principal.orgId) throw new ResourceNotFoundException();
     const applicationId = principal.kind === 'application' ? principal.subject : undefined;
     this.access.assert(principal, 'read', 'Usage', { orgId: principal.orgId, applicationId: principal.subject });
     return this.report(principal.orgId, applicationId, principal.projectIds[0]);
@@ -50,7 +51,7 @@ export class UsageService {
 
   private async report(orgId: string, applicationId: string | undefined, projectId: string | undefined): Promise<UsageReport> {
     const orgName = await this.organizations.nameOf(orgId);
-    if (orgName === null) throw new TenancyNotFoundException();
+    if (orgName === null) throw new ResourceNotFoundException();
     const limits = this.plans.limitsFor({
       orgId,
       orgName,
