@@ -8,6 +8,7 @@ import type { Principal } from '../principal';
 import { RevocationService } from '../revocation/revocation.service';
 import { ApplicationsService } from '../tenancy/applications.service';
 import type { Page } from '../tenancy/page.dto';
+import { pageOf } from '../tenancy/page.dto';
 import { TenancyAccess } from '../tenancy/tenancy-access';
 import { TenancyAudit } from '../tenancy/tenancy-audit';
 import { TenancyConflictException } from '../tenancy/tenancy.errors';
@@ -90,13 +91,7 @@ export class ApiKeysService {
       .andWhere('apiKey.orgId = :orgId', { orgId });
     if (query.includeRevoked !== 'true') rows.andWhere('apiKey.revokedAt IS NULL');
     this.access.restrict(rows, 'apiKey', actor, 'ApiKey');
-    const [items, total] = await rows
-      .orderBy('apiKey.createdAt', 'ASC')
-      .addOrderBy('apiKey.id', 'ASC')
-      .take(query.limit)
-      .skip(query.offset)
-      .getManyAndCount();
-    return { items: items.map((row) => ApiKeyDto.from(row)), total, limit: query.limit, offset: query.offset };
+    return pageOf(rows, 'apiKey', query, (row) => ApiKeyDto.from(row));
   }
 
   async get(actor: Principal, orgId: string, applicationId: string, id: string): Promise<ApiKeyDto> {

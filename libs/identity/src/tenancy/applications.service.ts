@@ -20,6 +20,7 @@ import { generateClientId, generateClientSecret } from './client-secrets';
 import { OrganizationEntity } from './organization.entity';
 import { OrganizationsService } from './organizations.service';
 import type { Page } from './page.dto';
+import { pageOf } from './page.dto';
 import { ProjectsService } from './projects.service';
 import { TenancyAccess } from './tenancy-access';
 import { TenancyAudit } from './tenancy-audit';
@@ -101,13 +102,7 @@ export class ApplicationsService {
     if (query.status) rows.andWhere('app.status = :status', { status: query.status });
     if (query.projectId) rows.andWhere('app.projectId = :projectId', { projectId: query.projectId });
     this.access.restrict(rows, 'app', actor, 'Application');
-    const [items, total] = await rows
-      .orderBy('app.createdAt', 'ASC')
-      .addOrderBy('app.id', 'ASC')
-      .take(query.limit)
-      .skip(query.offset)
-      .getManyAndCount();
-    return { items: items.map((row) => this.view(actor, row)), total, limit: query.limit, offset: query.offset };
+    return pageOf(rows, 'app', query, (row) => this.view(actor, row));
   }
 
   async get(actor: Principal, orgId: string, id: string): Promise<ApplicationDto> {

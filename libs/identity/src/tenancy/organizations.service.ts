@@ -10,6 +10,7 @@ import { ApplicationEntity } from './application.entity';
 import { CreateOrganization, ListOrganizations, OrganizationDto, UpdateOrganization } from './organization.dto';
 import { OrganizationEntity } from './organization.entity';
 import type { Page } from './page.dto';
+import { pageOf } from './page.dto';
 import { TenancyAccess } from './tenancy-access';
 import { TenancyAudit } from './tenancy-audit';
 import { TenancyEvents } from './tenancy-events';
@@ -63,13 +64,7 @@ export class OrganizationsService {
     const rows = this.repository.createQueryBuilder('org');
     if (query.status) rows.andWhere('org.status = :status', { status: query.status });
     this.access.restrict(rows, 'org', actor, 'Organization');
-    const [items, total] = await rows
-      .orderBy('org.createdAt', 'ASC')
-      .addOrderBy('org.id', 'ASC')
-      .take(query.limit)
-      .skip(query.offset)
-      .getManyAndCount();
-    return { items: items.map((row) => OrganizationDto.from(row)), total, limit: query.limit, offset: query.offset };
+    return pageOf(rows, 'org', query, (row) => OrganizationDto.from(row));
   }
 
   async get(actor: Principal, id: string): Promise<OrganizationDto> {

@@ -6,6 +6,7 @@ import type { PolicyAction } from '../access/access-policy';
 import type { Principal } from '../principal';
 import { OrganizationsService } from './organizations.service';
 import type { Page } from './page.dto';
+import { pageOf } from './page.dto';
 import { CreateProject, ListProjects, ProjectDto, UpdateProject } from './project.dto';
 import { ProjectEntity } from './project.entity';
 import { TenancyAccess } from './tenancy-access';
@@ -48,13 +49,7 @@ export class ProjectsService {
     const rows = this.repository.createQueryBuilder('project').where('project.orgId = :orgId', { orgId });
     if (query.status) rows.andWhere('project.status = :status', { status: query.status });
     this.access.restrict(rows, 'project', actor, 'Project');
-    const [items, total] = await rows
-      .orderBy('project.createdAt', 'ASC')
-      .addOrderBy('project.id', 'ASC')
-      .take(query.limit)
-      .skip(query.offset)
-      .getManyAndCount();
-    return { items: items.map((row) => ProjectDto.from(row)), total, limit: query.limit, offset: query.offset };
+    return pageOf(rows, 'project', query, (row) => ProjectDto.from(row));
   }
 
   async get(actor: Principal, orgId: string, id: string): Promise<ProjectDto> {

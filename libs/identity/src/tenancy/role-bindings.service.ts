@@ -9,6 +9,7 @@ import { RevocationService } from '../revocation/revocation.service';
 import { ApplicationEntity } from './application.entity';
 import { OrganizationsService } from './organizations.service';
 import type { Page } from './page.dto';
+import { pageOf } from './page.dto';
 import { ProjectsService } from './projects.service';
 import { CreateRoleBinding, ListRoleBindings, RoleBindingDto } from './role-binding.dto';
 import { RoleBindingEntity } from './role-binding.entity';
@@ -93,13 +94,7 @@ export class RoleBindingsService {
     if (query.role) rows.andWhere('binding.role = :role', { role: query.role });
     if (query.orgId) rows.andWhere('binding.orgId = :orgId', { orgId: query.orgId });
     this.access.restrict(rows, 'binding', actor, 'RoleBinding');
-    const [items, total] = await rows
-      .orderBy('binding.createdAt', 'ASC')
-      .addOrderBy('binding.id', 'ASC')
-      .take(query.limit)
-      .skip(query.offset)
-      .getManyAndCount();
-    return { items: items.map((row) => RoleBindingDto.from(row)), total, limit: query.limit, offset: query.offset };
+    return pageOf(rows, 'binding', query, (row) => RoleBindingDto.from(row));
   }
 
   async get(actor: Principal, id: string): Promise<RoleBindingDto> {
