@@ -5,6 +5,7 @@ import { AuthorizationModule, PoliciesGuard } from '@infergate/authorization';
 import { ConfigModule, InfergateConfig, LoggingModule, ProblemDetailsFilter } from '@infergate/common';
 import { DatabaseModule } from '@infergate/database';
 import { HealthModule } from '@infergate/health';
+import { ObservabilityModule } from '@infergate/observability';
 import { AuthenticationGuard, IdentityModule } from '@infergate/identity';
 import { RateLimitGuard, ThrottlingModule } from '@infergate/throttling';
 
@@ -17,6 +18,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
+        ObservabilityModule,
         DatabaseModule.forRoot({ connectOnStart: true }),
         AuditModule,
         HealthModule,

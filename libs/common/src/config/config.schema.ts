@@ -101,6 +101,58 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    registry: z
+      .object({
+        upstreamAllowlist: z.array(z.string()).default([]),
+        modelsDir: z.string().min(1).default('./models'),
+        seedDemoModel: bool.optional(),
+      })
+      .strict()
+      .prefault({}),
+    validation: z
+      .object({
+        maxJsonDepth: positiveInt.max(1000).default(64),
+      })
+      .strict()
+      .prefault({}),
+    inference: z
+      .object({
+        connectTimeoutMs: positiveInt.max(60_000).default(2_000),
+        firstByteTimeoutMs: positiveInt.max(600_000).default(30_000),
+        totalTimeoutMs: positiveInt.max(3_600_000).default(60_000),
+        maxResponseBytes: positiveInt.max(256 * 1024 * 1024).default(10 * 1024 * 1024),
+        maxInFlightPerUpstream: positiveInt.max(100_000).default(64),
+        maxRetries: nonNegativeInt.max(2).default(2),
+        breakerFailureThreshold: positiveInt.max(1000).default(5),
+        breakerOpenMs: positiveInt.max(600_000).default(10_000),
+        breakerHalfOpenProbes: positiveInt.max(100).default(2),
+        idempotencyWindowSeconds: positiveInt.max(7 * 86400).default(86400),
+      })
+      .strict()
+      .prefault({}),
+    audit: z
+      .object({
+        spoolDir: z.string().min(1).default('./data/audit-spool'),
+        batchSize: positiveInt.max(10_000).default(200),
+        flushIntervalMs: positiveInt.max(60_000).default(200),
+        retentionDays: positiveInt.max(36_500).default(365),
+      })
+      .strict()
+      .prefault({}),
+    observability: z
+      .object({
+        metricsPort: nonNegativeInt.max(65535).default(0),
+        metricsHost: z.string().min(1).default('127.0.0.1'),
+        otlpEndpoint: z.string().url().optional(),
+        serviceName: z.string().min(1).default('infergate'),
+        anomalyBlockSeconds: nonNegativeInt.max(86400).default(0),
+        anomalyWebhookUrl: z.string().url().optional(),
+        anomalySpikeFactor: z.coerce.number().min(1.5).max(1000).default(5),
+        anomalyAuthFailuresPerMinute: positiveInt.default(30),
+        anomalyDistinctNotFoundPerMinute: positiveInt.default(50),
+      })
+      .strict()
+      .prefault({}),
     bootstrap: z
       .object({
         adminClientId: z.string().min(3).max(64).optional(),
@@ -324,6 +376,167 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     path: 'throttling.preAuthBurst',
     default: '200',
     description: 'Per client IP, before authentication: burst size.',
+  },
+  {
+    env: 'UPSTREAM_ALLOWLIST',
+    path: 'registry.upstreamAllowlist',
+    list: true,
+    description:
+      'CIDRs or host names model endpoints may use although they are loopback, link-local, private or metadata addresses (refused otherwise).',
+  },
+  {
+    env: 'MODELS_DIR',
+    path: 'registry.modelsDir',
+    default: './models',
+    description: 'Directory of model files for the in-process `onnx` backend; a version names a file below it.',
+  },
+  {
+    env: 'SEED_DEMO_MODEL',
+    path: 'registry.seedDemoModel',
+    description: 'Register the bundled ONNX demo model on first start. Defaults to true in `embedded`, false in `production`.',
+  },
+  {
+    env: 'MAX_JSON_DEPTH',
+    path: 'validation.maxJsonDepth',
+    default: '64',
+    description: 'Deepest nesting of objects and arrays accepted in a JSON request body.',
+  },
+  {
+    env: 'UPSTREAM_CONNECT_TIMEOUT_MS',
+    path: 'inference.connectTimeoutMs',
+    default: '2000',
+    description: 'Default deadline to connect to a model server (a version may set its own).',
+  },
+  {
+    env: 'UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
+    path: 'inference.firstByteTimeoutMs',
+    default: '30000',
+    description: 'Default deadline for the first byte of the model server answer.',
+  },
+  {
+    env: 'UPSTREAM_TOTAL_TIMEOUT_MS',
+    path: 'inference.totalTimeoutMs',
+    default: '60000',
+    description: 'Default deadline for the whole upstream exchange, retries included; the client gets 504 at it.',
+  },
+  {
+    env: 'UPSTREAM_MAX_RESPONSE_BYTES',
+    path: 'inference.maxResponseBytes',
+    default: '10485760',
+    description: 'Largest model server answer accepted (a larger one becomes 502).',
+  },
+  {
+    env: 'UPSTREAM_MAX_IN_FLIGHT',
+    path: 'inference.maxInFlightPerUpstream',
+    default: '64',
+    description: 'Bulkhead: calls in flight per model server; excess calls are answered 503 at once.',
+  },
+  {
+    env: 'UPSTREAM_MAX_RETRIES',
+    path: 'inference.maxRetries',
+    default: '2',
+    description: 'Retries of a call that is safe to repeat (0–2), with full-jitter backoff inside the total deadline.',
+  },
+  {
+    env: 'BREAKER_FAILURE_THRESHOLD',
+    path: 'inference.breakerFailureThreshold',
+    default: '5',
+    description: 'Consecutive upstream failures that open the circuit breaker of a model server.',
+  },
+  {
+    env: 'BREAKER_OPEN_MS',
+    path: 'inference.breakerOpenMs',
+    default: '10000',
+    description: 'How long an open breaker fails fast before letting probes through (half-open).',
+  },
+  {
+    env: 'BREAKER_HALF_OPEN_PROBES',
+    path: 'inference.breakerHalfOpenProbes',
+    default: '2',
+    description: 'Successful probes in half-open state that close the breaker again.',
+  },
+  {
+    env: 'IDEMPOTENCY_WINDOW_SECONDS',
+    path: 'inference.idempotencyWindowSeconds',
+    default: '86400',
+    description: 'How long a response stored under an `Idempotency-Key` is replayed.',
+  },
+  {
+    env: 'AUDIT_SPOOL_DIR',
+    path: 'audit.spoolDir',
+    default: './data/audit-spool',
+    description: 'Durable local spool (append + fsync) for audit events while the database is unreachable.',
+  },
+  {
+    env: 'AUDIT_BATCH_SIZE',
+    path: 'audit.batchSize',
+    default: '200',
+    description: 'Audit events written to the database per batch.',
+  },
+  {
+    env: 'AUDIT_FLUSH_INTERVAL_MS',
+    path: 'audit.flushIntervalMs',
+    default: '200',
+    description: 'Longest an audit event waits in memory before its batch is written.',
+  },
+  {
+    env: 'AUDIT_RETENTION_DAYS',
+    path: 'audit.retentionDays',
+    default: '365',
+    description: 'Audit events older than this are pruned by the retention job (which records its own run).',
+  },
+  {
+    env: 'METRICS_PORT',
+    path: 'observability.metricsPort',
+    default: '0',
+    description:
+      'When set, `/metrics` is also served without credentials on this management port (bound to `METRICS_HOST`); on the main port it needs `metrics:read`.',
+  },
+  {
+    env: 'METRICS_HOST',
+    path: 'observability.metricsHost',
+    default: '127.0.0.1',
+    description: 'Address of the management port.',
+  },
+  {
+    env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    path: 'observability.otlpEndpoint',
+    description: 'OTLP/HTTP endpoint for traces (e.g. `http://collector:4318`); tracing is off when unset.',
+  },
+  {
+    env: 'OTEL_SERVICE_NAME',
+    path: 'observability.serviceName',
+    default: 'infergate',
+    description: 'Service name on exported spans.',
+  },
+  {
+    env: 'ANOMALY_BLOCK_SECONDS',
+    path: 'observability.anomalyBlockSeconds',
+    default: '0',
+    description: 'When above 0, a client flagged by an anomaly detector is refused (429) for this long.',
+  },
+  {
+    env: 'ANOMALY_WEBHOOK_URL',
+    path: 'observability.anomalyWebhookUrl',
+    description: 'Anomaly alerts are also POSTed as JSON to this URL.',
+  },
+  {
+    env: 'ANOMALY_SPIKE_FACTOR',
+    path: 'observability.anomalySpikeFactor',
+    default: '5',
+    description: "A client's request rate this many times its moving baseline is flagged as a spike.",
+  },
+  {
+    env: 'ANOMALY_AUTH_FAILURES_PER_MINUTE',
+    path: 'observability.anomalyAuthFailuresPerMinute',
+    default: '30',
+    description: 'Authentication failures per minute from one source that are flagged.',
+  },
+  {
+    env: 'ANOMALY_DISTINCT_NOT_FOUND_PER_MINUTE',
+    path: 'observability.anomalyDistinctNotFoundPerMinute',
+    default: '50',
+    description: 'Distinct paths answered 404 per minute to one client that are flagged as enumeration.',
   },
   {
     env: 'BOOTSTRAP_ADMIN_CLIENT_ID',

@@ -1,0 +1,2 @@
+export * from './metrics/gateway-metrics';
+export * from './observability.module';
