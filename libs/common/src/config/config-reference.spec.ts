@@ -27,6 +27,9 @@ describe('configuration reference', () => {
       'redis.url',
       'bootstrap.adminClientId',
       'bootstrap.adminClientSecret',
+      'registry.seedDemoModel',
+      'observability.otlpEndpoint',
+      'observability.anomalyWebhookUrl',
     ];
     expect(CONFIG_SETTINGS.map((s) => s.path).sort()).toEqual([...new Set([...leaves, ...optionalLeaves])].sort());
   });
