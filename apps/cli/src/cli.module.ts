@@ -3,10 +3,12 @@ import { AuthorizationModule } from '@infergate/authorization';
 import { ConfigModule, InfergateConfig } from '@infergate/common';
 import { DatabaseModule } from '@infergate/database';
 import { ApiKeysModule, OAuthModule, TenancyDirectoryModule } from '@infergate/identity';
+import { ModelRegistryCoreModule } from '@infergate/model-registry';
 import { API_KEYS_COMMANDS } from './commands/api-keys.command';
 import { APPS_COMMANDS } from './commands/apps.command';
 import { KEYS_COMMANDS } from './commands/keys.command';
 import { MigrateCommand, MigrateRevertCommand, MigrateRunCommand, MigrateStatusCommand } from './commands/migrate.command';
+import { MODELS_COMMANDS } from './commands/models.command';
 import { ORGS_COMMANDS } from './commands/orgs.command';
 import { POLICIES_COMMANDS } from './commands/policies.command';
 import { PROJECTS_COMMANDS } from './commands/projects.command';
@@ -25,6 +27,7 @@ export class CliModule {
         TenancyDirectoryModule,
         ApiKeysModule,
         OAuthModule,
+        ModelRegistryCoreModule,
       ],
       providers: [
         MigrateCommand,
@@ -38,6 +41,7 @@ export class CliModule {
         ...API_KEYS_COMMANDS,
         ...KEYS_COMMANDS,
         ...POLICIES_COMMANDS,
+        ...MODELS_COMMANDS,
       ],
     };
   }

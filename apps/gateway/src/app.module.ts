@@ -5,6 +5,7 @@ import { AuthorizationModule, PoliciesGuard } from '@infergate/authorization';
 import { ConfigModule, InfergateConfig, LoggingModule, ProblemDetailsFilter } from '@infergate/common';
 import { DatabaseModule } from '@infergate/database';
 import { HealthModule } from '@infergate/health';
+import { ModelRegistryModule } from '@infergate/model-registry';
 import { ObservabilityModule } from '@infergate/observability';
 import { AuthenticationGuard, IdentityModule } from '@infergate/identity';
 import { RateLimitGuard, ThrottlingModule } from '@infergate/throttling';
@@ -25,6 +26,7 @@ export class AppModule {
         IdentityModule.forRoot(),
         AuthorizationModule.forRoot(),
         ThrottlingModule.forRoot(),
+        ModelRegistryModule.forRoot(),
         ...extra,
       ],
       providers: [

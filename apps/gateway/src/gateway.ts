@@ -29,7 +29,8 @@ export async function createGateway(config: InfergateConfig, options: GatewayOpt
     logger: false,
     return503OnClosing: true,
   });
-  registerHttpHooks(adapter.getInstance(), { bodyLimitBytes: server.bodyLimitBytes });
+  // The only body parsers (hence bodyParser: false below): UTF-8 JSON with depth, key and number checks; forms on /oauth/.
+  registerHttpHooks(adapter.getInstance(), { bodyLimitBytes: server.bodyLimitBytes, maxJsonDepth: config.validation.maxJsonDepth });
   // Per client IP, before any credential is parsed: floods of bad credentials cannot burn CPU on crypto.
   registerPreAuthLimiter(adapter.getInstance(), {
     ratePerSecond: config.throttling.preAuthRatePerSecond,
@@ -43,6 +44,7 @@ export async function createGateway(config: InfergateConfig, options: GatewayOpt
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, options.imports), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.get(DrainService).trackRequests(adapter.getInstance());

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ProblemException } from '../errors/problem.exception';
+import { BodyParserOptions, registerBodyParsers } from './body-parsers';
 import { REQUEST_ID_HEADER } from './request-id';
 
 export class PayloadTooLargeException extends ProblemException {
@@ -14,11 +15,13 @@ export class PayloadTooLargeException extends ProblemException {
 }
 
 /**
- * The first steps of the pipeline, run by Fastify: echo the request id on every response and refuse
- * declared oversize bodies before a byte of them is read, on every path.
+ * The first steps of the pipeline, run by Fastify: echo the request id on every response, refuse
+ * declared oversize bodies before a byte of them is read, on every path, and parse bodies with the
+ * hostile-input defences of body-parsers.ts (the Nest application is created with bodyParser: false).
  * Bodies without Content-Length are capped by Fastify's bodyLimit while they stream.
  */
-export function registerHttpHooks(fastify: FastifyInstance, options: { bodyLimitBytes: number }): void {
+export function registerHttpHooks(fastify: FastifyInstance, options: BodyParserOptions): void {
+  registerBodyParsers(fastify, options);
   fastify.addHook('onRequest', (request, reply, done) => {
     // pino-http (nestjs-pino) takes the log's request id from the raw request.
     (request.raw as { id?: string }).id = request.id;

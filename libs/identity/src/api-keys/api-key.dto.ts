@@ -1,8 +1,8 @@
+import { PageMetaDto, paginationShape } from '@infergate/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
-import { PageMetaDto } from '../tenancy/page.dto';
 import { SCOPES, type Scope } from '../tenancy/tenancy.types';
-import { nameField, paginationShape, scopesField } from '../tenancy/tenancy.validation';
+import { nameField, scopesField } from '../tenancy/tenancy.validation';
 import type { ApiKeyEntity } from './api-key.entity';
 
 export const MAX_API_KEY_LIFETIME_DAYS = 366;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RequestValidationException, ResourceNotFoundException } from '@infergate/common';
+import { RequestValidationException, ResourceNotFoundException, Page, pageOf } from '@infergate/common';
 import { IsNull } from 'typeorm';
 import { DatabaseService } from '@infergate/database';
 import { MasterKey } from '../crypto/master-key';
@@ -7,8 +7,6 @@ import type { PolicyAction } from '../access/access-policy';
 import type { Principal } from '../principal';
 import { RevocationService } from '../revocation/revocation.service';
 import { ApplicationsService } from '../tenancy/applications.service';
-import type { Page } from '../tenancy/page.dto';
-import { pageOf } from '../tenancy/page.dto';
 import { TenancyAccess } from '../tenancy/tenancy-access';
 import { TenancyAudit } from '../tenancy/tenancy-audit';
 import { TenancyConflictException } from '../tenancy/tenancy.errors';

@@ -1,9 +1,9 @@
+import { PageMetaDto, paginationShape } from '@infergate/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { z } from 'zod';
 import { normalizeSubjectAltName } from '../mtls/subject-alt-names';
 import type { ApplicationEntity } from './application.entity';
-import { PageMetaDto } from './page.dto';
 import {
   CLEARANCES,
   CLIENT_AUTH_METHODS,
@@ -13,16 +13,7 @@ import {
   type EntityStatus,
   type Scope,
 } from './tenancy.types';
-import {
-  authMethodField,
-  cidrsField,
-  clearanceField,
-  idField,
-  nameField,
-  paginationShape,
-  regionsField,
-  scopesField,
-} from './tenancy.validation';
+import { authMethodField, cidrsField, clearanceField, idField, nameField, regionsField, scopesField } from './tenancy.validation';
 
 /** Members of a JWK that only a private key has; a client's registered JWKS must carry none. */
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { APP_CONFIG, InfergateConfig, RequestValidationException, ResourceNotFoundException } from '@infergate/common';
+import { APP_CONFIG, InfergateConfig, RequestValidationException, ResourceNotFoundException, Page, pageOf } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 import { MasterKey } from '../crypto/master-key';
 import type { PolicyAction } from '../access/access-policy';
@@ -19,8 +19,6 @@ import { ApplicationEntity } from './application.entity';
 import { generateClientId, generateClientSecret } from './client-secrets';
 import { OrganizationEntity } from './organization.entity';
 import { OrganizationsService } from './organizations.service';
-import type { Page } from './page.dto';
-import { pageOf } from './page.dto';
 import { ProjectsService } from './projects.service';
 import { TenancyAccess } from './tenancy-access';
 import { TenancyAudit } from './tenancy-audit';

@@ -2,7 +2,6 @@
 export { TenancyConflictException } from './tenancy.errors';
 export { TenancyAccess, SYSTEM_PRINCIPAL } from './tenancy-access';
 export { TenancyEvents, type CredentialChange } from './tenancy-events';
-export type { Page } from './page.dto';
 export * from './organization.dto';
 export * from './project.dto';
 export * from './application.dto';

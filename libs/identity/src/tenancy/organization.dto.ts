@@ -1,9 +1,9 @@
+import { PageMetaDto, paginationShape } from '@infergate/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
-import { PageMetaDto } from './page.dto';
 import type { OrganizationEntity } from './organization.entity';
 import { CLEARANCES, type Clearance, type EntityStatus } from './tenancy.types';
-import { cidrsField, clearanceField, displayNameField, nameField, paginationShape, regionsField } from './tenancy.validation';
+import { cidrsField, clearanceField, displayNameField, nameField, regionsField } from './tenancy.validation';
 
 export const createOrganizationSchema = z.strictObject({
   name: nameField,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies, ZodValidationPipe, Page } from '@infergate/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../authentication/current-principal.decorator';
 import type { Principal } from '../principal';
@@ -17,7 +17,6 @@ import {
   type UpdateOrganization,
 } from './organization.dto';
 import { OrganizationsService } from './organizations.service';
-import type { Page } from './page.dto';
 
 @ApiTags('admin: organizations')
 @AdminRoute()

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ResourceNotFoundException } from '@infergate/common';
+import { ResourceNotFoundException, Page, pageOf } from '@infergate/common';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { DatabaseService } from '@infergate/database';
@@ -9,8 +9,6 @@ import { RevocationService } from '../revocation/revocation.service';
 import { ApplicationEntity } from './application.entity';
 import { CreateOrganization, ListOrganizations, OrganizationDto, UpdateOrganization } from './organization.dto';
 import { OrganizationEntity } from './organization.entity';
-import type { Page } from './page.dto';
-import { pageOf } from './page.dto';
 import { TenancyAccess } from './tenancy-access';
 import { TenancyAudit } from './tenancy-audit';
 import { TenancyEvents } from './tenancy-events';

@@ -1,9 +1,9 @@
+import { PageMetaDto, paginationShape } from '@infergate/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { z } from 'zod';
-import { PageMetaDto } from './page.dto';
 import type { ProjectEntity } from './project.entity';
 import type { EntityStatus } from './tenancy.types';
-import { nameField, paginationShape } from './tenancy.validation';
+import { nameField } from './tenancy.validation';
 
 export const createProjectSchema = z.strictObject({ name: nameField });
 export type CreateProject = z.output<typeof createProjectSchema>;

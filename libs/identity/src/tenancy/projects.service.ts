@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ResourceNotFoundException } from '@infergate/common';
+import { ResourceNotFoundException, Page, pageOf } from '@infergate/common';
 import { randomUUID } from 'node:crypto';
 import { DatabaseService } from '@infergate/database';
 import type { PolicyAction } from '../access/access-policy';
 import type { Principal } from '../principal';
 import { OrganizationsService } from './organizations.service';
-import type { Page } from './page.dto';
-import { pageOf } from './page.dto';
 import { CreateProject, ListProjects, ProjectDto, UpdateProject } from './project.dto';
 import { ProjectEntity } from './project.entity';
 import { TenancyAccess } from './tenancy-access';

@@ -1,9 +1,9 @@
+import { PageMetaDto, paginationShape } from '@infergate/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
-import { PageMetaDto } from './page.dto';
 import type { RoleBindingEntity } from './role-binding.entity';
 import { ROLES, type Role } from './tenancy.types';
-import { idField, paginationShape, roleField } from './tenancy.validation';
+import { idField, roleField } from './tenancy.validation';
 
 const principalTypeField = z.enum(['application', 'user'], { message: 'Must be one of: application, user.' });
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RequestValidationException, ResourceNotFoundException } from '@infergate/common';
+import { RequestValidationException, ResourceNotFoundException, Page, pageOf } from '@infergate/common';
 import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import { DatabaseService } from '@infergate/database';
@@ -8,8 +8,6 @@ import type { Principal } from '../principal';
 import { RevocationService } from '../revocation/revocation.service';
 import { ApplicationEntity } from './application.entity';
 import { OrganizationsService } from './organizations.service';
-import type { Page } from './page.dto';
-import { pageOf } from './page.dto';
 import { ProjectsService } from './projects.service';
 import { CreateRoleBinding, ListRoleBindings, RoleBindingDto } from './role-binding.dto';
 import { RoleBindingEntity } from './role-binding.entity';

@@ -33,11 +33,3 @@ export const cidrsField = z.array(cidrField).max(100).refine(unique, 'Must not r
 export const scopesField = z.array(scopeField).max(SCOPES.length).refine(unique, 'Must not repeat an entry.');
 
 /** An address with a prefix length that fits its family; the form ipInAnyCidr() accepts. */
-
-/** limit/offset pagination of every list route. */
-export const paginationShape = {
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-};
-export const paginationSchema = z.strictObject(paginationShape);
-export type Pagination = z.output<typeof paginationSchema>;

@@ -57,6 +57,8 @@ export const featureSchema = z
   })
   .superRefine((feature, ctx) => {
     const issue = (message: string, path: string) => ctx.addIssue({ code: 'custom', message, path: [path] });
+    // Requests carrying these keys are refused before parsing (prototype pollution), so no row could name them.
+    if (['__proto__', 'constructor', 'prototype'].includes(feature.name)) issue('this name is reserved', 'name');
     if (feature.type === 'enum' && !feature.values) issue('an enum feature lists its values', 'values');
     if (feature.type !== 'enum' && feature.values) issue('only enum features have values', 'values');
     if (feature.type === 'tensor' && (!feature.datatype || !feature.shape)) issue('a tensor feature has a datatype and a shape', 'shape');

@@ -1,0 +1,51 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { z } from 'zod';
+
+/** One page of a list. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** limit/offset pagination of every list route. */
+export const paginationShape = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+};
+export const paginationSchema = z.strictObject(paginationShape);
+export type Pagination = z.output<typeof paginationSchema>;
+
+/**
+ * Runs a list query (already filtered, in SQL, to what the caller may see) as one stable page, ordered
+ * by `order` (oldest first by default), ties broken by id, with the total of all matching rows.
+ */
+export async function pageOf<T extends ObjectLiteral, D>(
+  rows: SelectQueryBuilder<T>,
+  alias: string,
+  query: Pagination,
+  view: (row: T) => D | Promise<D>,
+  order: { column: string; direction: 'ASC' | 'DESC' } = { column: 'createdAt', direction: 'ASC' },
+): Promise<Page<D>> {
+  const [items, total] = await rows
+    .orderBy(`${alias}.${order.column}`, order.direction)
+    .addOrderBy(`${alias}.id`, 'ASC')
+    .take(query.limit)
+    .skip(query.offset)
+    .getManyAndCount();
+  return { items: await Promise.all(items.map(view)), total, limit: query.limit, offset: query.offset };
+}
+
+/** The paging members of every list response (the item type is documented per route). */
+export class PageMetaDto {
+  @ApiProperty({ description: 'Items matching the filters, across all pages.' })
+  total!: number;
+
+  @ApiProperty()
+  limit!: number;
+
+  @ApiProperty()
+  offset!: number;
+}

@@ -1,0 +1,100 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
+import { CurrentPrincipal, type Principal } from '@infergate/identity';
+import {
+  CreateVersionDto,
+  createVersionSchema,
+  listVersionsSchema,
+  ModelVersionDto,
+  ModelVersionPageDto,
+  StageTransitionDto,
+  TransitionDto,
+  transitionSchema,
+  UpdateVersionDto,
+  updateVersionSchema,
+  type CreateVersion,
+  type ListVersions,
+  type TransitionInput,
+  type UpdateVersion,
+} from '../dto/model-version.dto';
+import { ModelVersionsService } from '../services/model-versions.service';
+import { StageTransitionsService } from '../services/stage-transitions.service';
+import { ApiModelParam, ApiPaging, RegistryRoute } from './registry-route.decorators';
+
+@ApiTags('models')
+@RegistryRoute()
+@ApiModelParam()
+@Controller('v1/models/:model/versions')
+export class ModelVersionsController {
+  constructor(
+    private readonly versions: ModelVersionsService,
+    private readonly transitions: StageTransitionsService,
+  ) {}
+
+  @Get()
+  @CheckPolicies('read', 'ModelVersion')
+  @ApiPaging()
+  @ApiOkResponse({ type: ModelVersionPageDto })
+  list(
+    @CurrentPrincipal() actor: Principal,
+    @Param('model') model: string,
+    @Query(new ZodValidationPipe(listVersionsSchema)) query: ListVersions,
+  ) {
+    return this.versions.list(actor, model, query);
+  }
+
+  @Post()
+  @CheckPolicies('create', 'ModelVersion')
+  @ApiBody({ type: CreateVersionDto })
+  @ApiCreatedResponse({ type: ModelVersionDto })
+  create(
+    @CurrentPrincipal() actor: Principal,
+    @Param('model') model: string,
+    @Body(new ZodValidationPipe(createVersionSchema)) body: CreateVersion,
+  ) {
+    return this.versions.create(actor, model, body);
+  }
+
+  @Get(':version')
+  @CheckPolicies('read', 'ModelVersion')
+  @ApiOkResponse({ type: ModelVersionDto })
+  get(@CurrentPrincipal() actor: Principal, @Param('model') model: string, @Param('version') version: string) {
+    return this.versions.get(actor, model, version);
+  }
+
+  // The action depends on the change (update, or administer for the status alone): decided on the instance.
+  @Patch(':version')
+  @CheckPolicies('read', 'ModelVersion')
+  @ApiBody({ type: UpdateVersionDto })
+  @ApiOkResponse({ type: ModelVersionDto })
+  update(
+    @CurrentPrincipal() actor: Principal,
+    @Param('model') model: string,
+    @Param('version') version: string,
+    @Body(new ZodValidationPipe(updateVersionSchema)) body: UpdateVersion,
+  ) {
+    return this.versions.update(actor, model, version, body);
+  }
+
+  @Post(':version/transitions')
+  @CheckPolicies('transition', 'ModelVersion')
+  @HttpCode(200)
+  @ApiBody({ type: TransitionDto })
+  @ApiOkResponse({ type: ModelVersionDto })
+  transition(
+    @CurrentPrincipal() actor: Principal,
+    @Param('model') model: string,
+    @Param('version') version: string,
+    @Body(new ZodValidationPipe(transitionSchema)) body: TransitionInput,
+  ) {
+    return this.transitions.transition(actor, model, version, body);
+  }
+
+  @Get(':version/transitions')
+  @CheckPolicies('read', 'ModelVersion')
+  @ApiOkResponse({ type: [StageTransitionDto] })
+  history(@CurrentPrincipal() actor: Principal, @Param('model') model: string, @Param('version') version: string) {
+    return this.transitions.history(actor, model, version);
+  }
+}

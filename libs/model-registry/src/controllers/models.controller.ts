@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
+import { CurrentPrincipal, type Principal } from '@infergate/identity';
+import {
+  CreateModelDto,
+  createModelSchema,
+  listModelsSchema,
+  ModelDto,
+  ModelPageDto,
+  UpdateModelDto,
+  updateModelSchema,
+  type CreateModel,
+  type ListModels,
+  type UpdateModel,
+} from '../dto/model.dto';
+import { ModelsService } from '../services/models.service';
+import { ApiModelParam, ApiPaging, RegistryRoute } from './registry-route.decorators';
+
+@ApiTags('models')
+@RegistryRoute()
+@Controller('v1/models')
+export class ModelsController {
+  constructor(private readonly models: ModelsService) {}
+
+  @Get()
+  @CheckPolicies('read', 'Model')
+  @ApiPaging()
+  @ApiOkResponse({ type: ModelPageDto })
+  list(@CurrentPrincipal() actor: Principal, @Query(new ZodValidationPipe(listModelsSchema)) query: ListModels) {
+    return this.models.list(actor, query);
+  }
+
+  @Post()
+  @CheckPolicies('create', 'Model')
+  @ApiBody({ type: CreateModelDto })
+  @ApiCreatedResponse({ type: ModelDto })
+  create(@CurrentPrincipal() actor: Principal, @Body(new ZodValidationPipe(createModelSchema)) body: CreateModel) {
+    return this.models.create(actor, body);
+  }
+
+  @Get(':model')
+  @CheckPolicies('read', 'Model')
+  @ApiModelParam()
+  @ApiOkResponse({ type: ModelDto })
+  get(@CurrentPrincipal() actor: Principal, @Param('model') model: string) {
+    return this.models.get(actor, model);
+  }
+
+  // The action depends on the change (update, or administer for the status alone): decided on the instance.
+  @Patch(':model')
+  @CheckPolicies('read', 'Model')
+  @ApiModelParam()
+  @ApiBody({ type: UpdateModelDto })
+  @ApiOkResponse({ type: ModelDto })
+  update(
+    @CurrentPrincipal() actor: Principal,
+    @Param('model') model: string,
+    @Body(new ZodValidationPipe(updateModelSchema)) body: UpdateModel,
+  ) {
+    return this.models.update(actor, model, body);
+  }
+}

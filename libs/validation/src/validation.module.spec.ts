@@ -1,0 +1,45 @@
+import { Global, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { GatewayMetrics } from '@infergate/observability';
+import { ContractCompiler } from './contract/contract-compiler';
+import { piiRuleSchema } from './contract/input-contract';
+import { PiiScanner } from './pii/pii-scanner';
+import { strictQueryBoolean } from './query/strict-query-boolean';
+import { ValidationModule } from './validation.module';
+
+/** Stands in for ObservabilityModule (global, exports GatewayMetrics) without its other providers. */
+@Global()
+@Module({ providers: [{ provide: GatewayMetrics, useValue: new GatewayMetrics() }], exports: [GatewayMetrics] })
+class MetricsModule {}
+
+describe('ValidationModule', () => {
+  it('provides a compiler and a scanner that counts matches in the application metrics', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [MetricsModule, ValidationModule] }).compile();
+    const compiler = moduleRef.get(ContractCompiler);
+    expect(compiler.compile('m@1', { features: [{ name: 'x', type: 'number' }] }).validateNative({ inputs: { x: 1 } })).toEqual({
+      ok: true,
+      elements: 1,
+    });
+    moduleRef.get(PiiScanner).scanInput(piiRuleSchema.parse({ input: { email: 'reject' } }), { text: 'a@example.com' });
+    const values = (await moduleRef.get(GatewayMetrics).piiMatches.get()).values;
+    expect(values).toContainEqual(
+      expect.objectContaining({ labels: { detector: 'email', direction: 'input', action: 'reject' }, value: 1 }),
+    );
+  });
+
+  it('works without the observability module', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [ValidationModule] }).compile();
+    expect(moduleRef.get(PiiScanner).scanInput(piiRuleSchema.parse({ input: { email: 'reject' } }), 'a@example.com').action).toBe('reject');
+  });
+});
+
+describe('strictQueryBoolean', () => {
+  const flag = strictQueryBoolean();
+  it.each([
+    ['true', true],
+    ['false', false],
+    [undefined, false],
+  ])('%s → %s', (raw, expected) => expect(flag.parse(raw)).toBe(expected));
+  it.each(['1', '0', 'yes', 'TRUE', '', 'false '])('refuses %j', (raw) => expect(flag.safeParse(raw).success).toBe(false));
+  it('honours its default', () => expect(strictQueryBoolean(true).parse(undefined)).toBe(true));
+});
