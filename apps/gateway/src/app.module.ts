@@ -9,6 +9,7 @@ import { ModelRegistryModule } from '@infergate/model-registry';
 import { ObservabilityModule } from '@infergate/observability';
 import { AuthenticationGuard, IdentityModule } from '@infergate/identity';
 import { RateLimitGuard, ThrottlingModule } from '@infergate/throttling';
+import { AnomalyAuditModule } from './anomaly-audit.module';
 
 /** Composition only: which modules make up the gateway, and the global guards, pipes and filters. */
 @Module({})
@@ -22,6 +23,7 @@ export class AppModule {
         ObservabilityModule,
         DatabaseModule.forRoot({ connectOnStart: true }),
         AuditModule,
+        AnomalyAuditModule,
         HealthModule,
         IdentityModule.forRoot(),
         AuthorizationModule.forRoot(),

@@ -1,2 +1,10 @@
 export * from './metrics/gateway-metrics';
+export * from './metrics/http-metrics.recorder';
+export * from './metrics/management-server';
 export * from './observability.module';
+export * from './tracing/tracing';
+export * from './tracing/tracing.service';
+export * from './anomaly/anomaly.types';
+export * from './anomaly/anomaly-blocklist';
+export * from './anomaly/anomaly.service';
+export { RAW_TRACE_ID } from './http/observability-hooks';

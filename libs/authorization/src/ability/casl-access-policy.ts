@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
 import { permittedFieldsOf, rulesToQuery } from '@casl/ability/extra';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '@infergate/audit';
+import { GatewayMetrics } from '@infergate/observability';
 import type { AccessPolicy, PolicyAction, PolicySubject, Principal } from '@infergate/identity';
 import { AbilityCache } from './ability.cache';
 import type { AppAbility } from './ability.types';
@@ -19,6 +20,7 @@ export class CaslAccessPolicy implements AccessPolicy {
   constructor(
     private readonly abilities: AbilityCache,
     private readonly audit: AuditService,
+    @Optional() private readonly metrics?: GatewayMetrics,
   ) {}
 
   can(principal: Principal, action: PolicyAction, subjectType: PolicySubject, resource?: object): boolean {
@@ -34,12 +36,14 @@ export class CaslAccessPolicy implements AccessPolicy {
     // Not even readable: answer like a missing resource, so other organizations' ids cannot be probed.
     const readable = action !== 'read' && ability.can('read', target);
     const decidingAction = readable ? action : 'read';
+    const rule = decidingRuleOf(ability, decidingAction, target) ?? 'unknown';
+    this.metrics?.authorizationDenials.labels(subjectType, action, rule).inc();
     auditDenial(this.audit, {
       principal,
       action,
       subject: subjectType,
       resourceId: resourceIdOf(resource),
-      rule: decidingRuleOf(ability, decidingAction, target) ?? 'unknown',
+      rule,
       policyVersion: policy.version,
       status: readable ? 403 : 404,
     });

@@ -1,7 +1,8 @@
-import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Logger, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuditService } from '@infergate/audit';
 import { IS_PUBLIC_KEY, POLICY_REQUIREMENT_KEY, type PolicyRequirement, AccessForbiddenException } from '@infergate/common';
+import { GatewayMetrics, withSpan } from '@infergate/observability';
 import { InsufficientScopeException, type AuthenticatedRequest, type PolicyAction, type PolicySubject } from '@infergate/identity';
 import { AbilityCache } from './ability.cache';
 import { scopesThatWouldAllow } from './ability.factory';
@@ -25,12 +26,16 @@ export class PoliciesGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly abilities: AbilityCache,
     private readonly audit: AuditService,
+    @Optional() private readonly metrics?: GatewayMetrics,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    return withSpan('authorize', () => this.authorize(context, targets));
+  }
 
+  private authorize(context: ExecutionContext, targets: Parameters<Reflector['getAllAndOverride']>[1]): boolean {
     const route = `${context.getClass().name}.${context.getHandler().name}`;
     const requirement = this.reflector.getAllAndOverride<PolicyRequirement | undefined>(POLICY_REQUIREMENT_KEY, targets);
     if (!requirement) {
@@ -55,11 +60,13 @@ export class PoliciesGuard implements CanActivate {
     if (ability.can(action, subjectType)) return true;
 
     const scopes = scopesThatWouldAllow(policy, principal, action, subjectType);
+    const rule = scopes ? 'insufficient-scope' : (decidingRuleOf(ability, action, subjectType) ?? 'unknown');
+    this.metrics?.authorizationDenials.labels(subjectType, action, rule).inc();
     auditDenial(this.audit, {
       principal,
       action,
       subject: subjectType,
-      rule: scopes ? 'insufficient-scope' : (decidingRuleOf(ability, action, subjectType) ?? 'unknown'),
+      rule,
       policyVersion: policy.version,
       status: 403,
       requestId: request.id === undefined ? undefined : String(request.id),

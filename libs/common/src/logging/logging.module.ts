@@ -1,34 +1,15 @@
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { APP_CONFIG } from '../config/config.module';
 import { InfergateConfig } from '../config/config.schema';
-import { pathWithoutQuery, pinoOptions } from './log-redaction';
+import { httpLoggerOptions } from './http-logger.options';
 
-/** Structured JSON logs (pino) with the request id on every line and credentials redacted. */
+/** Structured JSON logs (pino): request id, trace id, principal and org on request lines; credentials redacted. */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: InfergateConfig) => ({
-        pinoHttp: {
-          ...pinoOptions(config.log.level),
-          genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id: string }).id,
-          quietReqLogger: true,
-          customAttributeKeys: { reqId: 'requestId' },
-          autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health/') },
-          serializers: {
-            req: (req: IncomingMessage & { id?: string }) => ({
-              id: req.id,
-              method: req.method,
-              url: pathWithoutQuery(req.url),
-              userAgent: req.headers['user-agent'],
-            }),
-            res: (res: ServerResponse & { statusCode: number }) => ({ statusCode: res.statusCode }),
-          },
-        },
-        renameContext: 'component',
-      }),
+      useFactory: (config: InfergateConfig) => ({ pinoHttp: httpLoggerOptions(config.log.level), renameContext: 'component' }),
     }),
   ],
 })

@@ -1,9 +1,10 @@
-import { ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditService } from '@infergate/audit';
 import { AuthenticationRequiredException, IS_PUBLIC_KEY, ProblemException } from '@infergate/common';
+import { AnomalyBlocklist, GatewayMetrics, withSpan } from '@infergate/observability';
 import { CLIENT_CERTIFICATE_READER, ClientCertificateReader } from '../mtls/client-certificate';
 import type { AuthenticatedRequest, Principal } from '../principal';
 import { InsufficientScopeException, InvalidTokenException } from './authentication.errors';
@@ -13,6 +14,9 @@ import { ipInAnyCidr } from './ip-match';
 import { REQUIRED_SCOPES_KEY } from './scopes.decorator';
 import type { RequestWithCredential } from './strategies/presented-credential';
 import type { Scope } from '../tenancy/tenancy.types';
+
+/** The metric's method label for a credential that failed before a principal existed. */
+const METRIC_METHODS: Record<string, string> = { 'api-key': 'api_key', bearer: 'access_token', none: 'none' };
 
 /**
  * Global deny-by-default authentication (APP_GUARD 1). A route is reachable without credentials only
@@ -30,6 +34,8 @@ export class AuthenticationGuard extends AuthGuard(['api-key', 'bearer', 'client
     private readonly limiter: FailedAuthLimiter,
     private readonly audit: AuditService,
     @Inject(CLIENT_CERTIFICATE_READER) private readonly certificates: ClientCertificateReader,
+    @Optional() private readonly metrics?: GatewayMetrics,
+    @Optional() private readonly blocklist?: AnomalyBlocklist,
   ) {
     super();
   }
@@ -37,7 +43,10 @@ export class AuthenticationGuard extends AuthGuard(['api-key', 'bearer', 'client
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    return withSpan('authenticate', () => this.authenticate(context, targets));
+  }
 
+  private async authenticate(context: ExecutionContext, targets: Parameters<Reflector['getAllAndOverride']>[1]): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithCredential & AuthenticatedRequest & { user?: Principal }>();
     const clientIp = request.ip;
     this.limiter.assertAllowed(clientIp);
@@ -54,7 +63,12 @@ export class AuthenticationGuard extends AuthGuard(['api-key', 'bearer', 'client
       await this.onFailure(error, request, clientIp);
       throw error;
     }
+    // A principal an anomaly detector blocked (observability.anomalyBlockSeconds) is refused for a while.
+    this.blocklist?.assertPrincipalAllowed(principal.subject);
     request.principal = principal;
+    // The request logger (pino-http) reads the raw request: principal id and org go on its lines.
+    const raw = (request as { raw?: { principal?: Principal } }).raw;
+    if (raw) raw.principal = principal;
     this.record(request, principal, 'success');
 
     const required = this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES_KEY, targets);
@@ -70,7 +84,10 @@ export class AuthenticationGuard extends AuthGuard(['api-key', 'bearer', 'client
 
   private async onFailure(error: unknown, request: RequestWithCredential, clientIp: string): Promise<void> {
     // A request that presented nothing is not an attack; the bare challenge is the normal first step.
-    if (error instanceof AuthenticationRequiredException) return;
+    if (error instanceof AuthenticationRequiredException) {
+      this.metrics?.authentications.labels('none', 'failure', 'no_credentials').inc();
+      return;
+    }
     if (!(error instanceof ProblemException)) {
       this.logger.error({ event: 'authn.error', err: error }, 'authentication failed unexpectedly');
       return;
@@ -82,6 +99,8 @@ export class AuthenticationGuard extends AuthGuard(['api-key', 'bearer', 'client
   }
 
   private record(request: RequestWithCredential, principal: Principal | undefined, outcome: 'success' | 'failure', reason?: string): void {
+    const method = principal?.authMethod ?? METRIC_METHODS[request.credential?.kind ?? 'none'] ?? 'none';
+    this.metrics?.authentications.labels(method, outcome, reason ?? 'ok').inc();
     void this.audit.record({
       action: outcome === 'success' ? 'authn.success' : 'authn.failure',
       outcome,

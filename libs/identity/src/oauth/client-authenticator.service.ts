@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditService } from '@infergate/audit';
 import { APP_CONFIG, InfergateConfig } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
+import { GatewayMetrics } from '@infergate/observability';
 import { FailedAuthLimiter } from '../authentication/failed-auth.limiter';
 import { ipInAnyCidr } from '../authentication/ip-match';
 import { MasterKey } from '../crypto/master-key';
@@ -61,6 +62,7 @@ export class ClientAuthenticatorService {
     private readonly audit: AuditService,
     @Inject(ASSERTION_REPLAY_CACHE) private readonly replayCache: AssertionReplayCache,
     @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Optional() private readonly metrics?: GatewayMetrics,
   ) {
     this.decoy = {
       secretHash: masterKey.hash('client-secret', randomBytes(32).toString('base64url')),
@@ -72,9 +74,12 @@ export class ClientAuthenticatorService {
   async authenticate(request: ClientAuthenticationRequest): Promise<AuthenticatedClient> {
     this.limiter.assertAllowed(request.clientIp);
     try {
-      return await this.verify(request);
+      const client = await this.verify(request);
+      this.metrics?.authentications.labels(METRIC_METHODS[client.method], 'success', 'ok').inc();
+      return client;
     } catch (error) {
       if (error instanceof InvalidClientException) {
+        this.metrics?.authentications.labels(presentedMetricMethod(request), 'failure', error.reason).inc();
         void this.audit.record({
           action: 'oauth.client.authentication',
           outcome: 'failure',
@@ -220,6 +225,21 @@ export class ClientAuthenticatorService {
     if (!clientId || clientId.length > MAX_CLIENT_ID_LENGTH) return null;
     return this.database.repository(ApplicationEntity).findOneBy({ clientId });
   }
+}
+
+/** The authentications metric's method label of each client authentication method. */
+const METRIC_METHODS: Record<ClientAuthMethod, string> = {
+  client_secret_basic: 'client_secret',
+  client_secret_post: 'client_secret',
+  private_key_jwt: 'private_key_jwt',
+  tls_client_auth: 'client_certificate',
+};
+
+/** The method label of a request whose client authentication failed (before the client was known). */
+function presentedMetricMethod(request: ClientAuthenticationRequest): string {
+  if (request.authorization !== undefined || request.params.client_secret !== undefined) return 'client_secret';
+  if (request.params.client_assertion !== undefined) return 'private_key_jwt';
+  return request.certificate ? 'client_certificate' : 'none';
 }
 
 /** application/x-www-form-urlencoded decoding of one value; undefined when malformed. */

@@ -1,4 +1,4 @@
-import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
@@ -12,6 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AuthenticationRequiredException, IS_PUBLIC_KEY, type InfergateConfig } from '@infergate/common';
 import type { AuthenticatedRequest, Principal } from '@infergate/identity';
+import { GatewayMetrics, withSpan } from '@infergate/observability';
 import { PlanResolver } from '../plans';
 import type { LimitState, PlanLimits, RateLimitDecision, RateLimitRequest } from '../rate-limit.types';
 import { buildRateLimitRequest, type ChargeTarget } from './charges';
@@ -44,6 +45,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     private readonly plans: PlanResolver,
     private readonly organizations: OrganizationNames,
     @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Optional() private readonly metrics?: GatewayMetrics,
   ) {
     super(options, storageService, reflector);
   }
@@ -53,8 +55,12 @@ export class RateLimitGuard extends ThrottlerGuard {
     return Promise.resolve(this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true);
   }
 
-  protected override async handleRequest(requestProps: ThrottlerRequest): Promise<boolean> {
+  protected override handleRequest(requestProps: ThrottlerRequest): Promise<boolean> {
     if (requestProps.throttler.name !== PLAN_THROTTLER) return super.handleRequest(requestProps);
+    return withSpan('rate_limit', () => this.charge(requestProps));
+  }
+
+  private async charge(requestProps: ThrottlerRequest): Promise<boolean> {
     const { context } = requestProps;
     const request = context.switchToHttp().getRequest<FastifyRequest & ThrottledRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
@@ -71,8 +77,15 @@ export class RateLimitGuard extends ThrottlerGuard {
       ...this.chargeTarget(context),
     });
     const storage = this.storageService as RateLimitThrottlerStorage;
-    const decision = await storage.decide(charges);
+    let decision: RateLimitDecision;
+    try {
+      decision = await storage.decide(charges);
+    } catch (error) {
+      this.metrics?.rateLimitDecisions.labels('all', 'unavailable').inc();
+      throw error;
+    }
     request.rateLimit = { plan: limits.plan, decision };
+    this.recordMetrics(principal, decision);
 
     if (!decision.allowed) throw this.refusal(decision, charges);
     const closest = closestToExhaustion(decision.states);
@@ -101,6 +114,23 @@ export class RateLimitGuard extends ThrottlerGuard {
       ...(principal.kind === 'application' ? { applicationId: principal.subject } : {}),
       ...(principal.projectIds[0] ? { projectId: principal.projectIds[0] } : {}),
     });
+  }
+
+  /** The decision by deciding scope and outcome, and the organization's quota use (units spent this period). */
+  private recordMetrics(principal: Principal, decision: RateLimitDecision): void {
+    if (!this.metrics) return;
+    const denied = decision.denied;
+    if (!denied) this.metrics.rateLimitDecisions.labels('all', 'allowed').inc();
+    else {
+      const outcome = denied.kind === 'quota' ? 'quota_exhausted' : denied.kind === 'concurrency' ? 'concurrency' : 'limited';
+      // Bucket names are scopes; quota and concurrency names are `<scope>-<period|concurrency>`.
+      this.metrics.rateLimitDecisions.labels(denied.name.split('-')[0], outcome).inc();
+    }
+    if (!principal.orgId) return;
+    for (const state of decision.states) {
+      if (state.kind !== 'quota' || !state.name.startsWith('organization-')) continue;
+      this.metrics.quotaUsed.labels(principal.orgId, state.name.slice('organization-'.length)).set(state.limit - state.remaining);
+    }
   }
 
   private refusal(decision: RateLimitDecision, charges: RateLimitRequest): Error {
