@@ -57,7 +57,12 @@ export class PoliciesGuard implements CanActivate {
     request.policyVersion = policy.version;
     const action = requirement.action as PolicyAction;
     const subjectType = requirement.subject as PolicySubject;
-    if (ability.can(action, subjectType)) return true;
+    if (
+      requirement.anyOf
+        ? requirement.anyOf.some((each) => ability.can(each as PolicyAction, subjectType))
+        : ability.can(action, subjectType)
+    )
+      return true;
 
     const scopes = scopesThatWouldAllow(policy, principal, action, subjectType);
     const rule = scopes ? 'insufficient-scope' : (decidingRuleOf(ability, action, subjectType) ?? 'unknown');

@@ -26,7 +26,7 @@ export class ModelAliasesController {
   }
 
   @Put(':alias')
-  @CheckPolicies('read', 'Model')
+  @CheckPolicies(['publish', 'administer'], 'Model')
   @ApiBody({ type: PutAliasDto })
   @ApiOkResponse({ type: ModelAliasDto })
   put(
@@ -39,7 +39,7 @@ export class ModelAliasesController {
   }
 
   @Delete(':alias')
-  @CheckPolicies('read', 'Model')
+  @CheckPolicies(['publish', 'administer'], 'Model')
   @HttpCode(204)
   @ApiQuery({ name: 'reason', required: false })
   async remove(

@@ -63,9 +63,9 @@ export class ModelVersionsController {
     return this.versions.get(actor, model, version);
   }
 
-  // The action depends on the change (update, or administer for the status alone): decided on the instance.
+  // The action depends on the change (update, or administer for the status alone): the guard admits either, the service decides on the instance.
   @Patch(':version')
-  @CheckPolicies('read', 'ModelVersion')
+  @CheckPolicies(['update', 'administer'], 'ModelVersion')
   @ApiBody({ type: UpdateVersionDto })
   @ApiOkResponse({ type: ModelVersionDto })
   update(

@@ -47,9 +47,9 @@ export class ModelsController {
     return this.models.get(actor, model);
   }
 
-  // The action depends on the change (update, or administer for the status alone): decided on the instance.
+  // The action depends on the change (update, or administer for the status alone): the guard admits either, the service decides on the instance.
   @Patch(':model')
-  @CheckPolicies('read', 'Model')
+  @CheckPolicies(['update', 'administer'], 'Model')
   @ApiModelParam()
   @ApiBody({ type: UpdateModelDto })
   @ApiOkResponse({ type: ModelDto })
