@@ -2,7 +2,9 @@
 // Both run with `npm test` on the embedded default (no other process needed).
 const { swcTransform, moduleNameMapper, transformIgnorePatterns } = require('./jest.shared');
 
-const common = { testEnvironment: 'node', transform: swcTransform, transformIgnorePatterns, moduleNameMapper };
+// The host's typed arrays: onnxruntime-node (in-process models) checks its outputs with instanceof.
+const testEnvironment = '<rootDir>/test/support/host-typed-arrays-environment.ts';
+const common = { testEnvironment, transform: swcTransform, transformIgnorePatterns, moduleNameMapper };
 
 module.exports = {
   // testTimeout is a global option: per-project values are ignored.

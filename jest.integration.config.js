@@ -3,7 +3,7 @@ const { swcTransform, moduleNameMapper, transformIgnorePatterns } = require('./j
 
 module.exports = {
   displayName: 'integration',
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/support/host-typed-arrays-environment.ts',
   transform: swcTransform,
   transformIgnorePatterns,
   moduleNameMapper,

@@ -5,6 +5,7 @@ import { AuthorizationModule, PoliciesGuard } from '@infergate/authorization';
 import { ConfigModule, InfergateConfig, LoggingModule, ProblemDetailsFilter } from '@infergate/common';
 import { DatabaseModule } from '@infergate/database';
 import { HealthModule } from '@infergate/health';
+import { InferenceModule } from '@infergate/inference';
 import { ModelRegistryModule } from '@infergate/model-registry';
 import { ObservabilityModule } from '@infergate/observability';
 import { AuthenticationGuard, IdentityModule } from '@infergate/identity';
@@ -29,6 +30,7 @@ export class AppModule {
         AuthorizationModule.forRoot(),
         ThrottlingModule.forRoot(),
         ModelRegistryModule.forRoot(),
+        InferenceModule,
         ...extra,
       ],
       providers: [

@@ -1,0 +1,135 @@
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CheckPolicies, ProblemException } from '@infergate/common';
+import { CurrentPrincipal, type Principal } from '@infergate/identity';
+import type { ThrottledRequest } from '@infergate/throttling';
+import { clientGoneSignal, sendAnswer } from './answer';
+import { InferenceService } from './inference.service';
+import { ModelStatusService, type KserveV2Metadata } from './model-status.service';
+import { versionReference } from './version-reference';
+
+const V2_BODY = {
+  description: 'Open Inference Protocol v2 inference request: `inputs` are tensors named after the contract features.',
+  schema: {
+    type: 'object',
+    example: {
+      inputs: [
+        { name: 'income', datatype: 'FP64', shape: [1], data: [52000] },
+        { name: 'debt_ratio', datatype: 'FP64', shape: [1], data: [0.35] },
+      ],
+    },
+  },
+};
+
+/** Not ready: 503, so that OIP clients and probes that only look at the status code see it. */
+class ModelNotReadyException extends ProblemException {
+  constructor() {
+    super({
+      status: 503,
+      slug: 'model-not-ready',
+      title: 'Service Unavailable',
+      detail: 'The model cannot take calls right now.',
+      headers: { 'Retry-After': '5' },
+    });
+  }
+}
+
+/**
+ * The KServe Open Inference Protocol v2 surface (REST/JSON), so that existing OIP clients work
+ * through the gateway unchanged: infer, model metadata and model readiness, by model and by version.
+ * A version segment is a version number, or an alias name.
+ */
+@ApiTags('inference (KServe v2)')
+@ApiBearerAuth()
+@Controller('v2/models')
+export class KserveV2Controller {
+  constructor(
+    private readonly inference: InferenceService,
+    private readonly status: ModelStatusService,
+  ) {}
+
+  @Post(':model/infer')
+  @CheckPolicies('infer', 'Model')
+  @ApiOperation({ summary: "OIP v2 inference with the model's production version." })
+  @ApiBody(V2_BODY)
+  async infer(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest & ThrottledRequest,
+    @Res() reply: FastifyReply,
+    @Param('model') model: string,
+    @Body() body: unknown,
+  ): Promise<FastifyReply> {
+    const answer = await this.inference.kserve(
+      { principal, request, requestId: request.id, signal: clientGoneSignal(reply) },
+      model,
+      undefined,
+      body,
+    );
+    return sendAnswer(reply, answer);
+  }
+
+  @Post(':model/versions/:version/infer')
+  @CheckPolicies('infer', 'Model')
+  @ApiOperation({ summary: 'OIP v2 inference with one version (number) or the version of an alias (name).' })
+  @ApiBody(V2_BODY)
+  async inferVersion(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest & ThrottledRequest,
+    @Res() reply: FastifyReply,
+    @Param('model') model: string,
+    @Param('version') version: string,
+    @Body() body: unknown,
+  ): Promise<FastifyReply> {
+    const reference = versionReference(version);
+    const answer = await this.inference.kserve(
+      { principal, request, requestId: request.id, signal: clientGoneSignal(reply) },
+      model,
+      reference,
+      body,
+    );
+    return sendAnswer(reply, answer);
+  }
+
+  @Get(':model')
+  @CheckPolicies('infer', 'Model')
+  @ApiOperation({ summary: 'OIP v2 model metadata: name, versions, platform, input and output tensors.' })
+  metadata(@CurrentPrincipal() principal: Principal, @Param('model') model: string): Promise<KserveV2Metadata> {
+    return this.status.metadata(principal, model, undefined);
+  }
+
+  @Get(':model/ready')
+  @CheckPolicies('infer', 'Model')
+  @ApiOperation({ summary: 'OIP v2 model readiness: 200 when it can take calls, 503 otherwise.' })
+  ready(@CurrentPrincipal() principal: Principal, @Param('model') model: string): Promise<{ name: string; ready: boolean }> {
+    return this.readyOr503(principal, model, undefined);
+  }
+
+  @Get(':model/versions/:version')
+  @CheckPolicies('infer', 'Model')
+  @ApiOperation({ summary: 'OIP v2 metadata of one version.' })
+  versionMetadata(
+    @CurrentPrincipal() principal: Principal,
+    @Param('model') model: string,
+    @Param('version') version: string,
+  ): Promise<KserveV2Metadata> {
+    return this.status.metadata(principal, model, versionReference(version));
+  }
+
+  @Get(':model/versions/:version/ready')
+  @CheckPolicies('infer', 'Model')
+  @ApiOperation({ summary: 'OIP v2 readiness of one version.' })
+  versionReady(
+    @CurrentPrincipal() principal: Principal,
+    @Param('model') model: string,
+    @Param('version') version: string,
+  ): Promise<{ name: string; ready: boolean }> {
+    return this.readyOr503(principal, model, versionReference(version));
+  }
+
+  private async readyOr503(principal: Principal, model: string, reference: ReturnType<typeof versionReference>) {
+    const answer = await this.status.ready(principal, model, reference);
+    if (!answer.ready) throw new ModelNotReadyException();
+    return answer;
+  }
+}

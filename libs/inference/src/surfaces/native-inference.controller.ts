@@ -1,0 +1,74 @@
+import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CheckPolicies } from '@infergate/common';
+import { CurrentPrincipal, type Principal } from '@infergate/identity';
+import type { ThrottledRequest } from '@infergate/throttling';
+import { clientGoneSignal, sendAnswer } from './answer';
+import { InferenceService } from './inference.service';
+import { versionReference } from './version-reference';
+
+const NATIVE_BODY = {
+  description:
+    '`{"inputs": {feature: value, ...}}` for one row, or `{"instances": [{...}, ...]}` for a batch, checked against the version\'s input contract.',
+  schema: {
+    type: 'object',
+    properties: { inputs: { type: 'object', additionalProperties: true }, instances: { type: 'array', items: { type: 'object' } } },
+    example: { inputs: { income: 52000, debt_ratio: 0.35, age: 41, credit_lines: 5, late_payments: 1, loan_amount: 15000 } },
+  },
+};
+
+/**
+ * Native inference: the registry model by name (or id), its `production` alias unless a version (or
+ * alias) is named. Answers `{model, version, outputs}`: `outputs` is one object of output values for
+ * `inputs`, an array of them (one per row) for `instances`; an `http-json` backend's answer is
+ * passed as `outputs` (its `outputs` or `predictions` member when it has one).
+ */
+@ApiTags('inference')
+@ApiBearerAuth()
+@Controller('v1/models')
+export class NativeInferenceController {
+  constructor(private readonly inference: InferenceService) {}
+
+  @Post(':model/infer')
+  @CheckPolicies('infer', 'Model')
+  @ApiOperation({ summary: "Infer with the model's production version." })
+  @ApiBody(NATIVE_BODY)
+  async infer(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest & ThrottledRequest,
+    @Res() reply: FastifyReply,
+    @Param('model') model: string,
+    @Body() body: unknown,
+  ): Promise<FastifyReply> {
+    const answer = await this.inference.native(
+      { principal, request, requestId: request.id, signal: clientGoneSignal(reply) },
+      model,
+      undefined,
+      body,
+    );
+    return sendAnswer(reply, answer);
+  }
+
+  @Post(':model/versions/:version/infer')
+  @CheckPolicies('infer', 'Model')
+  @ApiOperation({ summary: 'Infer with one version (a number) or the version an alias points at (a name).' })
+  @ApiBody(NATIVE_BODY)
+  async inferVersion(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest & ThrottledRequest,
+    @Res() reply: FastifyReply,
+    @Param('model') model: string,
+    @Param('version') version: string,
+    @Body() body: unknown,
+  ): Promise<FastifyReply> {
+    const reference = versionReference(version);
+    const answer = await this.inference.native(
+      { principal, request, requestId: request.id, signal: clientGoneSignal(reply) },
+      model,
+      reference,
+      body,
+    );
+    return sendAnswer(reply, answer);
+  }
+}

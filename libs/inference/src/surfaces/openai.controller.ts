@@ -1,0 +1,88 @@
+import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CheckPolicies, RequestValidationException } from '@infergate/common';
+import { CurrentPrincipal, type Principal } from '@infergate/identity';
+import type { ThrottledRequest } from '@infergate/throttling';
+import type { OpenAiOperation } from '../upstream';
+import { clientGoneSignal, sendAnswer } from './answer';
+import { InferenceService } from './inference.service';
+import { ModelStatusService, type OpenAiModelEntry } from './model-status.service';
+import { openAiModelReference } from './version-reference';
+
+const MODEL_FIELD =
+  '`model` names a registry model (`name`, following its production alias) or one version (`name@3`, `name@champion`); only versions with the `openai` backend are accepted.';
+
+/**
+ * The OpenAI-compatible surface: request and response bodies as the OpenAI API defines them, the
+ * `model` resolved through the registry (and rewritten to the upstream's name), `stream: true`
+ * passed through as Server-Sent Events with backpressure, cancelled upstream when the client leaves.
+ */
+@ApiTags('inference (OpenAI-compatible)')
+@ApiBearerAuth()
+@Controller('openai/v1')
+export class OpenAiController {
+  constructor(
+    private readonly inference: InferenceService,
+    private readonly status: ModelStatusService,
+  ) {}
+
+  @Post('chat/completions')
+  @CheckPolicies('infer', 'Model')
+  @ApiOperation({ summary: 'Chat completion (optionally streamed).', description: MODEL_FIELD })
+  @ApiBody({ schema: { type: 'object', example: { model: 'assistant', messages: [{ role: 'user', content: 'Hello' }] } } })
+  chat(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest & ThrottledRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: unknown,
+  ) {
+    return this.forward('chat/completions', principal, request, reply, body);
+  }
+
+  @Post('completions')
+  @CheckPolicies('infer', 'Model')
+  @ApiOperation({ summary: 'Text completion (optionally streamed).', description: MODEL_FIELD })
+  @ApiBody({ schema: { type: 'object', example: { model: 'assistant', prompt: 'Once upon a time' } } })
+  completions(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest & ThrottledRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: unknown,
+  ) {
+    return this.forward('completions', principal, request, reply, body);
+  }
+
+  @Post('embeddings')
+  @CheckPolicies('infer', 'Model')
+  @ApiOperation({ summary: 'Embeddings.', description: MODEL_FIELD })
+  @ApiBody({ schema: { type: 'object', example: { model: 'embedder', input: ['some text'] } } })
+  embeddings(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest & ThrottledRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: unknown,
+  ) {
+    return this.forward('embeddings', principal, request, reply, body);
+  }
+
+  @Get('models')
+  @CheckPolicies('infer', 'Model')
+  @ApiOperation({ summary: 'The models the caller may call over this surface, in OpenAI list format.' })
+  async models(@CurrentPrincipal() principal: Principal): Promise<{ object: 'list'; data: OpenAiModelEntry[] }> {
+    return { object: 'list', data: await this.status.openAiModels(principal) };
+  }
+
+  private async forward(
+    operation: OpenAiOperation,
+    principal: Principal,
+    request: FastifyRequest & ThrottledRequest,
+    reply: FastifyReply,
+    body: unknown,
+  ): Promise<FastifyReply> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw RequestValidationException.at('', 'must be a JSON object');
+    const { model, reference } = openAiModelReference((body as Record<string, unknown>).model);
+    const ctx = { principal, request, requestId: request.id, signal: clientGoneSignal(reply) };
+    return sendAnswer(reply, await this.inference.openai(ctx, operation, model, reference, body));
+  }
+}

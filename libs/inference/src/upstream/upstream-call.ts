@@ -1,0 +1,106 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { HttpEndpoint } from '@infergate/model-registry';
+import type { BreakerPermit } from '../resilience/circuit-breaker';
+import { UpstreamCallAbortedError } from '../resilience/upstream.errors';
+import type { UpstreamGuard } from '../resilience/upstream-guards';
+import { CLIENT_WENT_AWAY, DEADLINE_REACHED, FIRST_BYTE_PASSED } from './upstream-error-classifier';
+import type { UpstreamTarget } from './upstream-pools';
+
+/** Deadlines of one call, resolved from the endpoint and the gateway defaults. */
+export interface CallDeadlines {
+  connectMs: number;
+  firstByteMs: number;
+  totalMs: number;
+}
+
+/**
+ * The state of one logical upstream call across its attempts: one AbortController aborted at the
+ * total deadline or when the client leaves, the bulkhead slot, the attempt count. `end()` releases
+ * everything exactly once.
+ */
+export class UpstreamCall {
+  readonly controller: AbortController;
+  readonly deadline: number;
+  attempts = 0;
+  private readonly timer: NodeJS.Timeout;
+  private readonly releaseSlot: () => void;
+  private ended = false;
+  private readonly onClientAbort = (): void => this.controller.abort(CLIENT_WENT_AWAY);
+
+  /** The admission of the first attempt, taken before anything else is allocated (refusals stay cheap). */
+  private firstPermit: BreakerPermit | undefined;
+
+  /**
+   * Admits the call (breaker first, so an open circuit answers as such, then the bulkhead slot held
+   * for the whole call) and starts the total deadline. Throws CircuitOpenError / BulkheadFullError /
+   * UpstreamCallAbortedError without side effects.
+   */
+  constructor(
+    readonly endpoint: HttpEndpoint,
+    readonly target: UpstreamTarget,
+    readonly guard: UpstreamGuard,
+    readonly deadlines: CallDeadlines,
+    private readonly clientSignal: AbortSignal | undefined,
+  ) {
+    if (clientSignal?.aborted) throw new UpstreamCallAbortedError();
+    const permit = guard.breaker.acquire();
+    try {
+      this.releaseSlot = guard.bulkhead.enter();
+    } catch (error) {
+      permit.cancel();
+      throw error;
+    }
+    this.firstPermit = permit;
+    this.controller = new AbortController();
+    this.deadline = Date.now() + deadlines.totalMs;
+    this.timer = setTimeout(() => this.controller.abort(DEADLINE_REACHED), deadlines.totalMs);
+    clientSignal?.addEventListener('abort', this.onClientAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  remainingMs(): number {
+    return this.deadline - Date.now();
+  }
+
+  /** Admits one attempt: the first was admitted with the call; a retry asks the breaker again. */
+  admit(): BreakerPermit {
+    const permit = this.firstPermit ?? this.guard.breaker.acquire();
+    this.firstPermit = undefined;
+    this.attempts += 1;
+    return permit;
+  }
+
+  /**
+   * The signal of one attempt: aborted with the call (same reason) or, until `headersReceived()`, when
+   * the first-byte deadline passes (FIRST_BYTE_PASSED).
+   */
+  attemptSignal(): { signal: AbortSignal; headersReceived(): void } {
+    const attempt = new AbortController();
+    if (this.signal.aborted) attempt.abort(this.signal.reason);
+    else this.signal.addEventListener('abort', () => attempt.abort(this.signal.reason), { once: true });
+    const timer = setTimeout(() => attempt.abort(FIRST_BYTE_PASSED), this.deadlines.firstByteMs);
+    return { signal: attempt.signal, headersReceived: () => clearTimeout(timer) };
+  }
+
+  /** Waits between attempts; rejects with the abort reason when the call is aborted meanwhile. */
+  async pause(ms: number): Promise<void> {
+    if (ms > 0) await delay(ms, undefined, { signal: this.signal });
+  }
+
+  /** Cancels the upstream exchange (the consumer went away). */
+  abort(): void {
+    if (!this.signal.aborted) this.controller.abort(CLIENT_WENT_AWAY);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    this.clientSignal?.removeEventListener('abort', this.onClientAbort);
+    this.firstPermit?.cancel();
+    this.releaseSlot();
+  }
+}

@@ -1,0 +1,201 @@
+import { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Dispatcher } from 'undici';
+import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
+import type { HttpEndpoint, ResolvedModelVersion } from '@infergate/model-registry';
+import { fullJitterBackoffMs, parseRetryAfterMs } from '../resilience/backoff';
+import { UpstreamMalformedError, UpstreamResponseTooLargeError } from '../resilience/upstream.errors';
+import { UpstreamGuards } from '../resilience/upstream-guards';
+import { CappedUpstreamBody, discardBody, readCappedBody } from './capped-body';
+import { childTraceparent } from './trace-context';
+import { UpstreamCall } from './upstream-call';
+import { classifyUpstreamFailure } from './upstream-error-classifier';
+import { clientResponseHeaders, upstreamRequestHeaders } from './upstream-headers';
+import { UpstreamPools } from './upstream-pools';
+import { SentTrackingDispatcher } from './sent-tracking.dispatcher';
+import type { UpstreamRequest, UpstreamResponse, UpstreamStream } from './upstream.types';
+
+/** Statuses an idempotent request retries (429 only when the server says when, with Retry-After). */
+const RETRIED_STATUSES = new Set([502, 503, 504]);
+
+/** What one attempt produced, before the retry decision. */
+interface AttemptResult<B> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: B;
+}
+
+/**
+ * The HTTP client of the `kserve-v2`, `openai` and `http-json` backends. Every call runs inside one
+ * total deadline (retries and body included), behind the upstream origin's circuit breaker and
+ * bulkhead, over a keep-alive pool; redirects are never followed (a 3xx is a bad answer); answers
+ * are capped in size. Retries (at most `inference.maxRetries`, full-jitter backoff, upstream
+ * Retry-After honoured when it fits in the deadline) happen only where safe:
+ * - the request was never written to a socket (connect refused/timeout, DNS, a connection that closed
+ *   before undici wrote the request): any request;
+ * - after it was written (reset, first-byte timeout, 502/503/504, 429 with Retry-After): only when
+ *   `idempotent` (the client sent an Idempotency-Key).
+ * Failures are typed UpstreamErrors (problem+json, no host or upstream text in them).
+ */
+@Injectable()
+export class UpstreamClient {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    private readonly pools: UpstreamPools,
+    private readonly guards: UpstreamGuards,
+  ) {}
+
+  /** One buffered exchange: status, filtered headers and the whole body (at most `inference.maxResponseBytes`). */
+  async send(target: ResolvedModelVersion, request: UpstreamRequest): Promise<UpstreamResponse> {
+    const call = this.open(target, request);
+    try {
+      const result = await this.withRetries(call, request, async (response) => {
+        const body = await readCappedBody(response.body, this.config.inference.maxResponseBytes, response.headers['content-length']);
+        return { status: response.statusCode, headers: clientResponseHeaders(response.headers), body };
+      });
+      return { ...result, attempts: call.attempts };
+    } finally {
+      call.end();
+    }
+  }
+
+  /**
+   * A streamed exchange (SSE pass-through): resolves at the response headers; the body streams with
+   * backpressure inside the size cap and the total deadline. Destroying `body` (or the client's
+   * `signal`) cancels the upstream request. Retries happen only before the headers.
+   */
+  async stream(target: ResolvedModelVersion, request: UpstreamRequest): Promise<UpstreamStream> {
+    const call = this.open(target, request);
+    let result: AttemptResult<Readable>;
+    try {
+      result = await this.withRetries(
+        call,
+        request,
+        (response) => {
+          if (Number(response.headers['content-length']) > this.config.inference.maxResponseBytes) {
+            discardBody(response.body);
+            throw new UpstreamResponseTooLargeError();
+          }
+          return Promise.resolve({
+            status: response.statusCode,
+            headers: clientResponseHeaders(response.headers),
+            body: response.body,
+          });
+        },
+        (discarded) => discardBody(discarded.body),
+      );
+    } catch (error) {
+      call.end();
+      throw error;
+    }
+    const body = new CappedUpstreamBody(result.body, this.config.inference.maxResponseBytes, {
+      mapError: (error) => classifyUpstreamFailure(error, true, call.signal.reason).error,
+      onClose: (completed) => {
+        if (!completed) call.abort();
+        call.end();
+      },
+    });
+    // A consumer that never reads (it answered from the status alone) must not crash the process
+    // when the deadline later fails the stream; consumers that pipe or iterate still see the error.
+    body.on('error', () => undefined);
+    return { status: result.status, headers: result.headers, body, attempts: call.attempts, abort: () => body.destroy() };
+  }
+
+  private open(target: ResolvedModelVersion, request: UpstreamRequest): UpstreamCall {
+    const endpoint = httpEndpoint(target);
+    const defaults = this.config.inference;
+    const deadlines = {
+      connectMs: endpoint.timeouts?.connectMs ?? defaults.connectTimeoutMs,
+      firstByteMs: endpoint.timeouts?.firstByteMs ?? defaults.firstByteTimeoutMs,
+      totalMs: endpoint.timeouts?.totalMs ?? defaults.totalTimeoutMs,
+    };
+    const upstream = this.pools.target(endpoint, deadlines.connectMs);
+    return new UpstreamCall(endpoint, upstream, this.guards.for(upstream.origin, endpoint.maxInFlight), deadlines, request.signal);
+  }
+
+  private async withRetries<B>(
+    call: UpstreamCall,
+    request: UpstreamRequest,
+    read: (response: Dispatcher.ResponseData) => Promise<AttemptResult<B>>,
+    discard: (result: AttemptResult<B>) => void = () => undefined,
+  ): Promise<AttemptResult<B>> {
+    const upstream = call.target;
+    const body = request.body === undefined ? undefined : Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body);
+    const baseHeaders = upstreamRequestHeaders(request.headers, {
+      traceparent: '',
+      tracestate: request.tracestate,
+      requestId: request.requestId,
+      endpointHeaders: call.endpoint.headers,
+      hasBody: body !== undefined,
+    });
+    const path = `${upstream.basePath}${request.path}${upstream.search}` || '/';
+    const maxRetries = this.config.inference.maxRetries;
+
+    for (let retry = 0; ; retry += 1) {
+      const permit = call.admit();
+      const dispatcher = new SentTrackingDispatcher(upstream.pool);
+      const attempt = call.attemptSignal();
+      let result: AttemptResult<B>;
+      try {
+        const response = await dispatcher.request({
+          method: request.method,
+          path,
+          headers: { ...baseHeaders, traceparent: childTraceparent(request.traceparent) },
+          body,
+          signal: attempt.signal,
+          // Backstops only: the first-byte and total deadlines are the call's own (precise) timers.
+          headersTimeout: call.deadlines.firstByteMs + 1_000,
+          bodyTimeout: call.deadlines.firstByteMs,
+        });
+        attempt.headersReceived();
+        if (response.statusCode >= 300 && response.statusCode < 400) {
+          discardBody(response.body);
+          throw new UpstreamMalformedError('redirect');
+        }
+        result = await read(response);
+      } catch (raw) {
+        attempt.headersReceived();
+        const failure = classifyUpstreamFailure(raw, dispatcher.sent, attempt.signal.reason);
+        if (failure.breakerFailure) permit.failure();
+        else permit.cancel();
+        failure.error.attempts = call.attempts;
+        const retryable = failure.retry === 'unsent' || (failure.retry === 'idempotent' && request.idempotent);
+        const wait = fullJitterBackoffMs(retry);
+        if (!retryable || retry >= maxRetries || wait >= call.remainingMs()) throw failure.error;
+        await this.pause(call, wait);
+        continue;
+      }
+
+      if (result.status >= 500) permit.failure();
+      else permit.success();
+      const wait = this.retryWait(result, request, retry, maxRetries);
+      if (wait === undefined || wait >= call.remainingMs()) return result;
+      discard(result);
+      await this.pause(call, wait);
+    }
+  }
+
+  /** How long to wait before repeating an answered attempt, or undefined to keep its answer. */
+  private retryWait(result: AttemptResult<unknown>, request: UpstreamRequest, retry: number, maxRetries: number): number | undefined {
+    if (!request.idempotent || retry >= maxRetries) return undefined;
+    const retryAfter = result.status === 503 || result.status === 429 ? parseRetryAfterMs(result.headers['retry-after']) : undefined;
+    if (retryAfter !== undefined) return retryAfter;
+    return RETRIED_STATUSES.has(result.status) ? fullJitterBackoffMs(retry) : undefined;
+  }
+
+  private async pause(call: UpstreamCall, ms: number): Promise<void> {
+    try {
+      await call.pause(ms);
+    } catch (raw) {
+      const { error } = classifyUpstreamFailure(raw, false, call.signal.reason);
+      error.attempts = call.attempts;
+      throw error;
+    }
+  }
+}
+
+function httpEndpoint(target: ResolvedModelVersion): HttpEndpoint {
+  const endpoint = target.version.endpoint;
+  if (endpoint.kind !== 'http') throw new TypeError(`version ${target.version.id} is not served over HTTP`);
+  return endpoint;
+}
