@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   const [urls] = (await once(child, 'message')) as [ServerUrls];
 
   const config = configSchema.parse({ inference: { totalTimeoutMs: 2_000, breakerOpenMs: 60_000 } });
-  const pools = new UpstreamPools();
+  const pools = new UpstreamPools(config);
   const client = new UpstreamClient(config, pools, new UpstreamGuards(config, new GatewayMetrics({ processMetrics: false })));
   const healthyVersion = version(urls.healthy, 'healthy');
   let id = 0;

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'undici';
-import type { HttpEndpoint } from '@infergate/model-registry';
+import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
+import { UpstreamUrlValidator, type HttpEndpoint } from '@infergate/model-registry';
+import { guardedLookup } from './guarded-lookup';
 
 /** Where an endpoint's requests go: its origin's pool and the path prefix/query of its URL. */
 export interface UpstreamTarget {
@@ -17,13 +19,19 @@ export interface UpstreamTarget {
  * Keep-alive connection pools, one per upstream origin and connection settings (connect timeout,
  * mTLS material): two versions on one server share their sockets, two client certificates never
  * do. Redirects are never followed (undici 7 pools do not follow them; a 3xx is an error upstream
- * of here). All pools close with the application.
+ * of here). Every socket's name lookup is re-checked against the registry's address rules (DNS
+ * rebinding). All pools close with the application.
  */
 @Injectable()
 export class UpstreamPools implements OnApplicationShutdown {
   private readonly targets = new Map<string, UpstreamTarget>();
   /** Resolved versions are cached by the registry, so one endpoint object is seen again and again. */
   private byEndpoint = new WeakMap<HttpEndpoint, { connectTimeoutMs: number; target: UpstreamTarget }>();
+  private readonly lookup: ReturnType<typeof guardedLookup>;
+
+  constructor(@Inject(APP_CONFIG) config: InfergateConfig) {
+    this.lookup = guardedLookup(new UpstreamUrlValidator(config));
+  }
 
   target(endpoint: HttpEndpoint, connectTimeoutMs: number): UpstreamTarget {
     const known = this.byEndpoint.get(endpoint);
@@ -60,6 +68,7 @@ export class UpstreamPools implements OnApplicationShutdown {
       pool = new Pool(origin, {
         connect: {
           timeout: connectTimeoutMs,
+          lookup: this.lookup,
           ...(tls?.caPem ? { ca: tls.caPem } : {}),
           ...(tls?.certPem ? { cert: tls.certPem } : {}),
           ...(tls?.keyPem ? { key: tls.keyPem } : {}),

@@ -43,7 +43,7 @@ export const systemHostResolver: HostResolver = async (host) => {
  * seen as 127.0.0.1.
  *
  * This check runs at registration; the name may resolve elsewhere later (DNS rebinding), so the
- * inference client should apply `isAddressAllowed` to the address it actually connects to.
+ * inference client applies `isAddressAllowed` to the address it actually connects to (guardedLookup).
  */
 @Injectable()
 export class UpstreamUrlValidator {
@@ -101,6 +101,11 @@ export class UpstreamUrlValidator {
     if (addresses.length === 0) throw reject('The host name could not be resolved.');
     for (const address of addresses) this.assertAddress(address, 'The host resolves to');
     return url.href;
+  }
+
+  /** Whether the operator allowlisted this host name (then any address it resolves to is accepted). */
+  isHostAllowlisted(hostname: string): boolean {
+    return this.allowedHosts.has(hostname.replace(/\.$/, '').toLowerCase());
   }
 
   /** Whether the gateway may connect to `ip` (for a connect-time re-check against DNS rebinding). */

@@ -135,7 +135,7 @@ export interface UpstreamHarness {
 export function createUpstreamHarness(inference: Partial<typeof FAULT_SETTINGS> = {}): UpstreamHarness {
   const config = configSchema.parse({ inference: { ...FAULT_SETTINGS, ...inference } });
   const metrics = new GatewayMetrics({ processMetrics: false });
-  const pools = new UpstreamPools();
+  const pools = new UpstreamPools(config);
   const guards = new UpstreamGuards(config, metrics);
   return { config, client: new UpstreamClient(config, pools, guards), guards, metrics, close: () => pools.onApplicationShutdown() };
 }
