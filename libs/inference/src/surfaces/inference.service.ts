@@ -128,7 +128,7 @@ export class InferenceService {
         throw contractCheckException(check);
       }
       const forwarded = this.pii.screenInput(target, body, notes);
-      await this.cost.chargeRemainder(ctx.request, ctx.principal, callCost(target.version.cost, check.elements));
+      await this.cost.chargeRemainder(ctx.request, callCost(target.version.cost, check.elements));
 
       const key = IdempotencyService.parseKey(ctx.request.headers['idempotency-key']);
       const streaming = plan.surface === 'openai' && openAi.isStreaming(forwarded as Record<string, unknown>);

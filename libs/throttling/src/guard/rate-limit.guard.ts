@@ -95,9 +95,33 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   /**
-   * What the route adds to the charge: the `:model` parameter (future inference routes) and the quota
-   * cost. Cost is 1 per request for now; inference routes will derive it from the model version
-   * (per request, per input element or token) — override or extend here.
+   * Charges `units` more against the caller's quotas (organization and application, day and month),
+   * atomically, after the guard admitted the request: for work whose size is known only once the
+   * handler has read the body (an inference call's rows, tensor elements or tokens). Rate-limit
+   * buckets and concurrency are per request and not charged again. Throws the same 429 quota problem
+   * as the guard when a quota cannot cover the units (and then charges none of them).
+   */
+  async chargeAdditionalUnits(request: ThrottledRequest, units: number): Promise<void> {
+    const principal = request.principal;
+    if (!principal || units <= 0) return;
+    const limits = await this.limitsOf(principal);
+    const charges = buildRateLimitRequest({
+      principal,
+      limits,
+      leaseMs: this.config.throttling.leaseMs,
+      leaseId: randomUUID(),
+      cost: units,
+    });
+    if (charges.quotas.length === 0) return;
+    const quotasOnly: RateLimitRequest = { ...charges, buckets: [], concurrency: [] };
+    const decision = await (this.storageService as RateLimitThrottlerStorage).decide(quotasOnly);
+    this.recordMetrics(principal, decision);
+    if (!decision.allowed) throw this.refusal(decision, quotasOnly);
+  }
+
+  /**
+   * What the route adds to the charge: the `:model` parameter (inference routes) and the quota cost of
+   * 1 per request; work sized by the body is charged on top by chargeAdditionalUnits.
    */
   protected chargeTarget(context: ExecutionContext): ChargeTarget {
     const params = context.switchToHttp().getRequest<{ params?: Record<string, string | undefined> }>().params;
