@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { AuditService } from '@infergate/audit';
 import {
   ApiKeysService,
   ApplicationsService,
@@ -10,6 +11,15 @@ import {
   TrustedIssuersService,
   type Role,
 } from '@infergate/identity';
+import { CREDIT_RISK_DEMO, CREDIT_RISK_FEATURES, creditRiskContract } from '@infergate/inference';
+import {
+  createVersionSchema,
+  ModelAliasesService,
+  ModelRegistryService,
+  ModelsService,
+  ModelVersionsService,
+  StageTransitionsService,
+} from '@infergate/model-registry';
 import { RunningGateway, startGateway } from '../support/in-process-gateway';
 import { callerWithRole, type TestCaller } from './support/principals';
 import { routeKey, routeTable } from './support/route-table';
@@ -71,8 +81,44 @@ const EXPECTED: Record<string, string> = {
   'POST /v1/admin/issuers/:id/enable':                                                '200 200   | 403 403   | 403 403 | 403 403 | 403 403   | 403 403',
   // Admins and auditors may have decisions explained; below platform level, only about their own organization.
   'POST /v1/authz/explain':                                                           '200 200   | 200 403   | 403 403 | 403 403 | 200 403   | 403 403',
+  // The model registry. Org admins read and administer (status, protected aliases) but neither register nor publish;
+  // consumers (public clearance, like the public fixtures) read. Write routes whose action depends on the change
+  // admit any of its actions at the guard and decide the exact one on the instance (org admins: 403 own / 404 other).
+  'GET /v1/models':                                                                   '200+ 200+ | 200+ 200- | 200+ 200- | 200+ 200- | 403 403   | 403 403',
+  'POST /v1/models':                                                                  '201 201   | 403 403   | 201 403 | 403 403 | 403 403   | 403 403',
+  'GET /v1/models/:model':                                                            '200 200   | 200 404   | 200 404 | 200 404 | 403 403   | 403 403',
+  'PATCH /v1/models/:model':                                                          '200 200   | 403 404   | 200 404 | 403 403 | 403 403   | 403 403',
+  'GET /v1/models/:model/versions':                                                   '200 200   | 200 404   | 200 404 | 200 404 | 403 403   | 403 403',
+  'POST /v1/models/:model/versions':                                                  '201 201   | 403 403   | 201 404 | 403 403 | 403 403   | 403 403',
+  'GET /v1/models/:model/versions/:version':                                          '200 200   | 200 404   | 200 404 | 200 404 | 403 403   | 403 403',
+  'PATCH /v1/models/:model/versions/:version':                                        '200 200   | 403 404   | 200 404 | 403 403 | 403 403   | 403 403',
+  'GET /v1/models/:model/versions/:version/transitions':                              '200 200   | 200 404   | 200 404 | 200 404 | 403 403   | 403 403',
+  'POST /v1/models/:model/versions/:version/transitions':                             '200 200   | 403 403   | 200 404 | 403 403 | 403 403   | 403 403',
+  'GET /v1/models/:model/aliases':                                                    '200 200   | 200 404   | 200 404 | 200 404 | 403 403   | 403 403',
+  'PUT /v1/models/:model/aliases/:alias':                                             '200 200   | 200 404   | 200 404 | 403 403 | 403 403   | 403 403',
+  'DELETE /v1/models/:model/aliases/:alias':                                          '204 204   | 204 404   | 204 404 | 403 403 | 403 403   | 403 403',
   // An organization's usage (?orgId=): its admins and auditors; callers without those roles see only their own (no ?orgId).
   'GET /v1/usage':                                                                     '200 200   | 200 404   | 404 404 | 404 404 | 200 404   | 404 404',
+  // The audit trail (?orgId=, listed: an event of that organization): platform admins read every organization's, auditors
+  // their own (the SQL filter answers 200 without the other's events), and so do org admins.
+  'GET /v1/admin/audit-events':                                                       '200+ 200+ | 200+ 200- | 403 403 | 403 403 | 200+ 200- | 403 403',
+  // Platform-wide: only platform admins scrape metrics (the management port serves them without a token).
+  'GET /metrics':                                                                      '200 200   | 403 403   | 403 403 | 403 403 | 403 403   | 403 403',
+  // Inference (target: the ONNX demo model registered in each organization, version 1 in production).
+  // Only consumers (their organization's models) and platform admins (every model) call models.
+  'POST /v1/models/:model/infer':                                                     '200 200   | 403 403   | 403 403 | 200 404 | 403 403   | 403 403',
+  'POST /v1/models/:model/versions/:version/infer':                                   '200 200   | 403 403   | 403 403 | 200 404 | 403 403   | 403 403',
+  'POST /v2/models/:model/infer':                                                     '200 200   | 403 403   | 403 403 | 200 404 | 403 403   | 403 403',
+  'POST /v2/models/:model/versions/:version/infer':                                   '200 200   | 403 403   | 403 403 | 200 404 | 403 403   | 403 403',
+  'GET /v2/models/:model':                                                            '200 200   | 403 403   | 403 403 | 200 404 | 403 403   | 403 403',
+  'GET /v2/models/:model/ready':                                                      '200 200   | 403 403   | 403 403 | 200 404 | 403 403   | 403 403',
+  'GET /v2/models/:model/versions/:version':                                          '200 200   | 403 403   | 403 403 | 200 404 | 403 403   | 403 403',
+  'GET /v2/models/:model/versions/:version/ready':                                    '200 200   | 403 403   | 403 403 | 200 404 | 403 403   | 403 403',
+  // The demo model is not served by an OpenAI-compatible backend: a caller who may call it gets 400.
+  'POST /openai/v1/chat/completions':                                                 '400 400   | 403 403   | 403 403 | 400 404 | 403 403   | 403 403',
+  'POST /openai/v1/completions':                                                      '400 400   | 403 403   | 403 403 | 400 404 | 403 403   | 403 403',
+  'POST /openai/v1/embeddings':                                                       '400 400   | 403 403   | 403 403 | 400 404 | 403 403   | 403 403',
+  'GET /openai/v1/models':                                                            '200 200   | 403 403   | 403 403 | 200 200 | 403 403   | 403 403',
 };
 
 /** What exists in one organization before the matrix runs (read-only targets). */
@@ -84,6 +130,8 @@ interface OrgFixture {
   bindingId: string;
   bindingPrincipalId: string;
   issuerId: string;
+  /** A public model with version 1 in staging (so that aliases may point at it). */
+  modelId: string;
 }
 
 interface MatrixRequest {
@@ -102,12 +150,19 @@ interface Factories {
   apiKey(orgId: string, appId: string): Promise<string>;
   binding(orgId: string): Promise<string>;
   issuer(orgId: string): Promise<string>;
+  /** An audit event of the organization (action matrix.fixture), stored. */
+  auditEvent(orgId: string): Promise<string>;
+  /** A public model with version 1 in staging and, when named, an ordinary alias on it. */
+  model(orgId: string, alias?: string): Promise<string>;
+  /** The organization's copy of the ONNX demo model (made once), version 1 in production: inference targets. */
+  demoModel(orgId: string): Promise<string>;
 }
 
 type Prepare = (target: OrgFixture, make: Factories, which: 'own' | 'other') => MatrixRequest | Promise<MatrixRequest>;
 
 const orgs = '/v1/admin/organizations';
 const apps = (t: OrgFixture) => `${orgs}/${t.orgId}/applications`;
+const models = '/v1/models';
 
 /** How to call each route against a target organization. */
 const REQUESTS: Record<string, Prepare> = {
@@ -187,7 +242,71 @@ const REQUESTS: Record<string, Prepare> = {
   }),
   'POST /v1/admin/issuers/:id/disable': async (t, make) => ({ path: `/v1/admin/issuers/${await make.issuer(t.orgId)}/disable` }),
   'POST /v1/admin/issuers/:id/enable': async (t, make) => ({ path: `/v1/admin/issuers/${await make.issuer(t.orgId)}/enable` }),
+  'GET /v1/models': (t) => ({ path: '/v1/models?limit=200', listed: t.modelId }),
+  'POST /v1/models': (t, make) => ({ path: '/v1/models', body: { name: make.unique('model'), orgId: t.orgId, sensitivity: 'public' } }),
+  'GET /v1/models/:model': (t) => ({ path: `${models}/${t.modelId}` }),
+  'PATCH /v1/models/:model': async (t, make) => ({ path: `${models}/${await make.model(t.orgId)}`, body: { description: 'changed' } }),
+  'GET /v1/models/:model/versions': (t) => ({ path: `${models}/${t.modelId}/versions` }),
+  'POST /v1/models/:model/versions': async (t, make) => ({
+    path: `${models}/${await make.model(t.orgId)}/versions`,
+    body: { backend: 'http-json', endpoint: { kind: 'http', url: 'http://93.184.216.34/' } },
+  }),
+  'GET /v1/models/:model/versions/:version': (t) => ({ path: `${models}/${t.modelId}/versions/1` }),
+  'PATCH /v1/models/:model/versions/:version': async (t, make) => ({
+    path: `${models}/${await make.model(t.orgId)}/versions/1`,
+    body: { deprecation: { deprecatedAt: '2026-01-01T00:00:00Z' } },
+  }),
+  'GET /v1/models/:model/versions/:version/transitions': (t) => ({ path: `${models}/${t.modelId}/versions/1/transitions` }),
+  'POST /v1/models/:model/versions/:version/transitions': async (t, make) => ({
+    path: `${models}/${await make.model(t.orgId)}/versions/1/transitions`,
+    body: { to: 'draft' },
+  }),
+  'GET /v1/models/:model/aliases': (t) => ({ path: `${models}/${t.modelId}/aliases` }),
+  'PUT /v1/models/:model/aliases/:alias': async (t, make) => ({
+    path: `${models}/${await make.model(t.orgId)}/aliases/champion`,
+    body: { version: 1, reason: 'matrix' },
+  }),
+  'DELETE /v1/models/:model/aliases/:alias': async (t, make) => ({
+    path: `${models}/${await make.model(t.orgId, 'champion')}/aliases/champion`,
+  }),
   'GET /v1/usage': (t) => ({ path: `/v1/usage?orgId=${t.orgId}` }),
+  'GET /v1/admin/audit-events': async (t, make) => {
+    const listed = await make.auditEvent(t.orgId);
+    return { path: `/v1/admin/audit-events?action=matrix.fixture&orgId=${t.orgId}&limit=1000`, listed };
+  },
+  'POST /v1/models/:model/infer': async (t, make) => ({
+    path: `${models}/${await make.demoModel(t.orgId)}/infer`,
+    body: { inputs: DEMO_ROW },
+  }),
+  'POST /v1/models/:model/versions/:version/infer': async (t, make) => ({
+    path: `${models}/${await make.demoModel(t.orgId)}/versions/1/infer`,
+    body: { instances: [DEMO_ROW] },
+  }),
+  'POST /v2/models/:model/infer': async (t, make) => ({ path: `/v2/models/${await make.demoModel(t.orgId)}/infer`, body: DEMO_V2 }),
+  'POST /v2/models/:model/versions/:version/infer': async (t, make) => ({
+    path: `/v2/models/${await make.demoModel(t.orgId)}/versions/1/infer`,
+    body: DEMO_V2,
+  }),
+  'GET /v2/models/:model': async (t, make) => ({ path: `/v2/models/${await make.demoModel(t.orgId)}` }),
+  'GET /v2/models/:model/ready': async (t, make) => ({ path: `/v2/models/${await make.demoModel(t.orgId)}/ready` }),
+  'GET /v2/models/:model/versions/:version': async (t, make) => ({ path: `/v2/models/${await make.demoModel(t.orgId)}/versions/1` }),
+  'GET /v2/models/:model/versions/:version/ready': async (t, make) => ({
+    path: `/v2/models/${await make.demoModel(t.orgId)}/versions/1/ready`,
+  }),
+  'POST /openai/v1/chat/completions': async (t, make) => ({
+    path: '/openai/v1/chat/completions',
+    body: { model: await make.demoModel(t.orgId), messages: [{ role: 'user', content: 'hello' }] },
+  }),
+  'POST /openai/v1/completions': async (t, make) => ({
+    path: '/openai/v1/completions',
+    body: { model: await make.demoModel(t.orgId), prompt: 'hello' },
+  }),
+  'POST /openai/v1/embeddings': async (t, make) => ({
+    path: '/openai/v1/embeddings',
+    body: { model: await make.demoModel(t.orgId), input: 'hello' },
+  }),
+  'GET /openai/v1/models': () => ({ path: '/openai/v1/models' }),
+  'GET /metrics': () => ({ path: '/metrics' }),
   'POST /v1/authz/explain': (t) => ({
     path: '/v1/authz/explain',
     body: {
@@ -197,6 +316,17 @@ const REQUESTS: Record<string, Prepare> = {
       resource: { orgId: t.orgId },
     },
   }),
+};
+
+/** A valid row of the demo model's contract, natively and as OIP v2 tensors. */
+const DEMO_ROW = { income: 52000, debt_ratio: 0.35, age: 41, credit_lines: 5, late_payments: 1, loan_amount: 15000 };
+const DEMO_V2 = {
+  inputs: CREDIT_RISK_FEATURES.map(({ name, type }) => ({
+    name,
+    datatype: type === 'integer' ? 'INT64' : 'FP64',
+    shape: [1],
+    data: [DEMO_ROW[name as keyof typeof DEMO_ROW]],
+  })),
 };
 
 function issuerBody(name: string, orgId: string) {
@@ -262,6 +392,40 @@ describe('authorization matrix (e2e): every route × role × own / other organiz
         ).id,
       issuer: async (orgId) =>
         (await app.get(TrustedIssuersService).create('system', createTrustedIssuerSchema.parse(issuerBody(make.unique('idp'), orgId)))).id,
+      auditEvent: async (orgId) => {
+        const audit = app.get(AuditService);
+        const id = audit.enqueue({ action: 'matrix.fixture', outcome: 'success', actor: { type: 'system' }, orgId });
+        await audit.flush();
+        return id;
+      },
+      model: async (orgId, alias) => {
+        const modelId = (
+          await app.get(ModelsService).create(SYSTEM_PRINCIPAL, { name: make.unique('model'), orgId, tags: [], sensitivity: 'public' })
+        ).id;
+        await app
+          .get(ModelVersionsService)
+          .create(
+            SYSTEM_PRINCIPAL,
+            modelId,
+            createVersionSchema.parse({ backend: 'http-json', endpoint: { kind: 'http', url: 'http://93.184.216.34/' } }),
+          );
+        await app.get(StageTransitionsService).transition(SYSTEM_PRINCIPAL, modelId, '1', { to: 'staging' });
+        if (alias) await app.get(ModelAliasesService).put(SYSTEM_PRINCIPAL, modelId, alias, { version: 1 });
+        return modelId;
+      },
+      demoModel: async (orgId) =>
+        (
+          await app.get(ModelRegistryService).ensureModel({
+            orgId,
+            name: CREDIT_RISK_DEMO.modelName,
+            sensitivity: 'public',
+            version: {
+              backend: 'onnx',
+              endpoint: { kind: 'onnx', modelPath: CREDIT_RISK_DEMO.modelPath },
+              inputContract: creditRiskContract(),
+            },
+          })
+        ).model.id,
     };
     const fixture = async (): Promise<OrgFixture> => {
       const orgId = await make.org();
@@ -278,6 +442,7 @@ describe('authorization matrix (e2e): every route × role × own / other organiz
         bindingId: binding.id,
         bindingPrincipalId,
         issuerId: await make.issuer(orgId),
+        modelId: await make.model(orgId),
       };
     };
     own = await fixture();

@@ -1,6 +1,6 @@
 import { CompactEncrypt, CryptoKey, exportSPKI, generateKeyPair, importJWK, JWK, JWTPayload, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { AuditEventEntity } from '@infergate/audit';
+import { AuditEventEntity, AuditService } from '@infergate/audit';
 import { DatabaseService } from '@infergate/database';
 import { AuthFailureReason, OrganizationEntity, Principal, RevocationService, SecretBox } from '@infergate/identity';
 import { SigningKeyEntity } from '../../libs/identity/src/oauth/signing-key.entity';
@@ -145,6 +145,7 @@ describe('forged and malformed credentials', () => {
   /** The internal reason the guard recorded for this request (never sent to the client). */
   async function auditedReason(response: Response): Promise<string | null | undefined> {
     const requestId = response.headers.get('x-request-id') ?? '';
+    await gateway.app.get(AuditService).flush();
     const events = gateway.app.get(DatabaseService).repository(AuditEventEntity);
     for (let attempt = 0; attempt < 50; attempt += 1) {
       const event = await events.findOneBy({ requestId, action: 'authn.failure' });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AuditEventEntity } from '@infergate/audit';
+import { AuditEventEntity, AuditService } from '@infergate/audit';
 import { DatabaseService } from '@infergate/database';
 import {
   ApiKeysService,
@@ -202,6 +202,7 @@ describe('tenancy admin API (e2e)', () => {
     expect(disabled.body).toMatchObject({ status: 'disabled', disabledAt: expect.any(String) });
     expect(await gateway.app.get(RevocationService).isRevoked({ subject: appId, issuedAt: before })).toBe(true);
 
+    await gateway.app.get(AuditService).flush();
     const audit = await gateway.app.get(DatabaseService).repository(AuditEventEntity).findBy({ resourceId: appId });
     expect(audit.map((e) => e.action)).toEqual(
       expect.arrayContaining(['tenancy.application.created', 'tenancy.application.secret_rotated', 'tenancy.application.disabled']),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AuditEventEntity } from '@infergate/audit';
+import { AuditEventEntity, AuditService } from '@infergate/audit';
 import { DatabaseService } from '@infergate/database';
 import { OrganizationEntity, Principal, UserEntity } from '@infergate/identity';
 import { createTrustedIssuerSchema } from '../../libs/identity/src/tokens/trusted-issuer.dto';
@@ -311,6 +311,7 @@ describe('tokens from external identity providers', () => {
       expect((await send('POST', `/v1/admin/issuers/${id}/enable`, adminToken)).status).toBe(200);
       expect((await get('/probe/protected', token)).status).toBe(200);
 
+      await gateway.app.get(AuditService).flush();
       const audit = await gateway.app.get(DatabaseService).repository(AuditEventEntity).findBy({ resourceId: id });
       expect(audit.map((event) => event.action).sort()).toEqual([
         'issuer.created',

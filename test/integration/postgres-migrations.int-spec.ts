@@ -79,9 +79,10 @@ describe('PostgreSQL migrations', () => {
 
         const revert = await cli(databaseUrl, 'revert');
         expect(revert).toEqual({ code: 0, stdout: `reverted ${MIGRATION_NAMES[MIGRATION_NAMES.length - 1]}\n`, stderr: '' });
-        // The last migration creates the identity tables; the audit table of the first one stays.
-        expect(await tableExists(databaseUrl, 'organizations')).toBe(false);
+        // The last migration chains the audit trail (and creates its checkpoints); earlier tables stay.
+        expect(await tableExists(databaseUrl, 'audit_checkpoints')).toBe(false);
         expect(await tableExists(databaseUrl, 'audit_events')).toBe(true);
+        expect(await tableExists(databaseUrl, 'organizations')).toBe(true);
         expect(await queryRows(databaseUrl, `SELECT name FROM ${MIGRATIONS_TABLE}`)).toEqual(
           MIGRATION_NAMES.slice(0, -1).map((name) => ({ name })),
         );

@@ -3,7 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditEventEntity, AuditService } from '@infergate/audit';
 import { DatabaseService } from '@infergate/database';
 import { GatewayMetrics } from '@infergate/observability';
-import { AnomalyAuditModule } from '../../apps/gateway/src/anomaly-audit.module';
 import { RunningGateway, startGateway } from '../support/in-process-gateway';
 import { createTenant } from '../throttling/support';
 
@@ -26,9 +25,7 @@ describe('anomaly detection (e2e)', () => {
   };
 
   beforeAll(async () => {
-    gateway = await startGateway({ ANOMALY_DISTINCT_NOT_FOUND_PER_MINUTE: '5', ANOMALY_BLOCK_SECONDS: String(BLOCK_SECONDS) }, [
-      AnomalyAuditModule,
-    ]);
+    gateway = await startGateway({ ANOMALY_DISTINCT_NOT_FOUND_PER_MINUTE: '5', ANOMALY_BLOCK_SECONDS: String(BLOCK_SECONDS) });
   });
   afterAll(() => gateway?.close());
 

@@ -34,6 +34,7 @@ export async function startGatewayProcess(env: Record<string, string> = {}, entr
       PORT: '0',
       LOG_LEVEL: 'info',
       SQLITE_PATH: join(dataDir, 'infergate.sqlite'),
+      AUDIT_SPOOL_DIR: join(dataDir, 'audit-spool'),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

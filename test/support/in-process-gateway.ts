@@ -32,7 +32,13 @@ export interface RunningGateway {
  */
 export async function startGateway(env: Environment = {}, imports: ModuleMetadata['imports'] = []): Promise<RunningGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'infergate-e2e-'));
-  const config = loadConfig({ ...TEST_DEFAULTS, LOG_LEVEL: 'silent', SQLITE_PATH: join(dataDir, 'infergate.sqlite'), ...env });
+  const config = loadConfig({
+    ...TEST_DEFAULTS,
+    LOG_LEVEL: 'silent',
+    SQLITE_PATH: join(dataDir, 'infergate.sqlite'),
+    AUDIT_SPOOL_DIR: join(dataDir, 'audit-spool'),
+    ...env,
+  });
   const app = await createGateway(config, { imports });
   await app.listen({ host: '127.0.0.1', port: 0 });
   await app.get(DatabaseService).settled();

@@ -5,6 +5,7 @@ import { DatabaseModule } from '@infergate/database';
 import { ApiKeysModule, OAuthModule, TenancyDirectoryModule } from '@infergate/identity';
 import { ModelRegistryCoreModule } from '@infergate/model-registry';
 import { API_KEYS_COMMANDS } from './commands/api-keys.command';
+import { AUDIT_COMMANDS } from './commands/audit.command';
 import { APPS_COMMANDS } from './commands/apps.command';
 import { KEYS_COMMANDS } from './commands/keys.command';
 import { MigrateCommand, MigrateRevertCommand, MigrateRunCommand, MigrateStatusCommand } from './commands/migrate.command';
@@ -42,6 +43,7 @@ export class CliModule {
         ...KEYS_COMMANDS,
         ...POLICIES_COMMANDS,
         ...MODELS_COMMANDS,
+        ...AUDIT_COMMANDS,
       ],
     };
   }

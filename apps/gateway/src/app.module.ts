@@ -1,6 +1,6 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { AuditModule } from '@infergate/audit';
+import { AuditModule, AuditServerModule } from '@infergate/audit';
 import { AuthorizationModule, PoliciesGuard } from '@infergate/authorization';
 import { ConfigModule, InfergateConfig, LoggingModule, ProblemDetailsFilter } from '@infergate/common';
 import { DatabaseModule } from '@infergate/database';
@@ -8,7 +8,7 @@ import { HealthModule } from '@infergate/health';
 import { InferenceModule } from '@infergate/inference';
 import { ModelRegistryModule } from '@infergate/model-registry';
 import { ObservabilityModule } from '@infergate/observability';
-import { AuthenticationGuard, IdentityModule } from '@infergate/identity';
+import { ACCESS_POLICY, AuthenticationGuard, IdentityModule } from '@infergate/identity';
 import { RateLimitGuard, ThrottlingModule } from '@infergate/throttling';
 import { AnomalyAuditModule } from './anomaly-audit.module';
 
@@ -25,6 +25,7 @@ export class AppModule {
         DatabaseModule.forRoot({ connectOnStart: true }),
         AuditModule,
         AnomalyAuditModule,
+        AuditServerModule.forRoot({ accessPolicy: ACCESS_POLICY }),
         HealthModule,
         IdentityModule.forRoot(),
         AuthorizationModule.forRoot(),

@@ -1,41 +1,24 @@
-import { Test } from '@nestjs/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ConfigModule, loadConfig } from '@infergate/common';
-import { DatabaseModule, DatabaseService } from '@infergate/database';
+import { GatewayMetrics } from '@infergate/observability';
 import { AuditEventEntity } from './audit-event.entity';
-import { AuditModule } from './audit.module';
+import { auditTestbed, removeTestbedDir, type AuditTestbed } from './audit-testing';
 import { AuditService } from './audit.service';
+import { verifyAuditTrail } from './chain/chain-verifier';
 
 describe(AuditService.name, () => {
-  let dir: string;
-  let database: DatabaseService;
-  let sut: AuditService;
-  let close: () => Promise<void>;
+  let bed: AuditTestbed;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'infergate-audit-'));
-    const config = loadConfig({ SQLITE_PATH: join(dir, 'db.sqlite') });
-    const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ connectOnStart: false }), AuditModule],
-    }).compile();
-    moduleRef.useLogger(false);
-    const app = await moduleRef.init();
-    database = app.get(DatabaseService);
-    await database.migrate();
-    sut = app.get(AuditService);
-    close = () => app.close();
+    bed = await auditTestbed({ AUDIT_FLUSH_INTERVAL_MS: '60000', AUDIT_BATCH_SIZE: '5' });
   });
 
   afterEach(async () => {
-    await close();
-    rmSync(dir, { recursive: true, force: true });
+    await bed.close();
+    removeTestbedDir(bed.dir);
   });
 
-  it('persists an event with every field of the contract', async () => {
+  it('persists an event with every field of the contract, chained', async () => {
     const at = new Date('2026-01-02T03:04:05.000Z');
-    const id = await sut.record({
+    const id = await bed.audit.record({
       action: 'auth.token.issued',
       outcome: 'success',
       actor: { type: 'application', id: 'app-1' },
@@ -46,7 +29,8 @@ describe(AuditService.name, () => {
       details: { scopes: 'infer', ttlSeconds: 600 },
       occurredAt: at,
     });
-    const stored = await database.repository(AuditEventEntity).findOneByOrFail({ id });
+    await bed.audit.flush();
+    const stored = await bed.database.repository(AuditEventEntity).findOneByOrFail({ id });
     expect(stored).toEqual({
       id,
       occurredAt: at,
@@ -60,19 +44,78 @@ describe(AuditService.name, () => {
       reason: 'client_credentials',
       requestId: 'req-1',
       details: { scopes: 'infer', ttlSeconds: 600 },
+      chain: bed.audit.chainId,
+      seq: 1,
+      prevHash: '0'.repeat(64),
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
   });
 
-  it('gives every event its own id', async () => {
+  it('returns the id before anything reaches the database, and writes it off the request path', async () => {
+    const id = bed.audit.enqueue({ action: 'x', outcome: 'denied', actor: { type: 'anonymous' } });
+    expect(await bed.database.repository(AuditEventEntity).countBy({ id })).toBe(0);
+    await bed.audit.flush();
+    expect(await bed.database.repository(AuditEventEntity).countBy({ id })).toBe(1);
+  });
+
+  it('writes a full batch without waiting for the flush interval', async () => {
+    for (let i = 0; i < 5; i += 1) bed.audit.enqueue({ action: 'batch', outcome: 'success', actor: { type: 'system' } });
+    const deadline = Date.now() + 5_000;
+    while ((await bed.database.repository(AuditEventEntity).countBy({ action: 'batch' })) < 5 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await bed.database.repository(AuditEventEntity).countBy({ action: 'batch' })).toBe(5);
+  });
+
+  it('gives every event its own id and seq, and the stored chain verifies', async () => {
     const ids = await Promise.all(
-      Array.from({ length: 20 }, () => sut.record({ action: 'x', outcome: 'denied', actor: { type: 'anonymous' } })),
+      Array.from({ length: 23 }, () => bed.audit.record({ action: 'x', outcome: 'denied', actor: { type: 'anonymous' } })),
     );
-    expect(new Set(ids).size).toBe(20);
-    expect(await database.repository(AuditEventEntity).count()).toBe(20);
+    await bed.audit.flush();
+    expect(new Set(ids).size).toBe(23);
+    const rows = await bed.database.repository(AuditEventEntity).find({ order: { seq: 'ASC' } });
+    expect(rows.map((row) => row.seq)).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
+    expect(rows.map((row) => row.id)).toEqual(ids);
+    const verification = await verifyAuditTrail(bed.database.dataSource);
+    expect(verification).toMatchObject({ intact: true, unchained: 0, chains: [{ chain: bed.audit.chainId, events: 23, lastSeq: 23 }] });
+  });
+
+  it('writes what is still queued when the application shuts down', async () => {
+    const ids = [1, 2, 3].map((i) => bed.audit.enqueue({ action: `shutdown.${i}`, outcome: 'success', actor: { type: 'system' } }));
+    await bed.close();
+    const reopened = await auditTestbed({}, bed.dir);
+    try {
+      expect((await reopened.database.repository(AuditEventEntity).find()).map((row) => row.id).sort()).toEqual([...ids].sort());
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('counts recorded events by outcome in the metrics', async () => {
+    bed.audit.enqueue({ action: 'm', outcome: 'denied', actor: { type: 'anonymous' } });
+    bed.audit.enqueue({ action: 'm', outcome: 'denied', actor: { type: 'anonymous' } });
+    const values = (await bed.app.get(GatewayMetrics).auditEvents.get()).values;
+    expect(values.find((value) => value.labels.outcome === 'denied')?.value).toBe(2);
   });
 
   it('never throws into the caller when the database is gone', async () => {
-    await database.dataSource.destroy();
-    await expect(sut.record({ action: 'x', outcome: 'failure', actor: { type: 'system' } })).resolves.toEqual(expect.any(String));
+    await bed.database.dataSource.destroy();
+    expect(() => bed.audit.enqueue({ action: 'x', outcome: 'failure', actor: { type: 'system' } })).not.toThrow();
+    await expect(bed.audit.record({ action: 'x', outcome: 'failure', actor: { type: 'system' } })).resolves.toEqual(expect.any(String));
+    await bed.audit.flush();
+    expect(bed.audit.spoolDepth).toBe(2);
+  });
+
+  it('cuts values to the column widths and drops NUL characters, so a batch is never refused for its data', async () => {
+    const id = bed.audit.enqueue({
+      action: `a\u0000${'b'.repeat(500)}`,
+      outcome: 'failure',
+      actor: { type: 'anonymous', id: '😀'.repeat(300) },
+    });
+    await bed.audit.flush();
+    const row = await bed.database.repository(AuditEventEntity).findOneByOrFail({ id });
+    expect(row.action).toBe(`a${'b'.repeat(127)}`);
+    expect(Array.from(row.actorId!)).toHaveLength(255);
+    expect((await verifyAuditTrail(bed.database.dataSource)).intact).toBe(true);
   });
 });

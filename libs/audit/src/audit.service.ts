@@ -1,44 +1,252 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { APP_CONFIG, InfergateConfig } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
+import { GatewayMetrics } from '@infergate/observability';
 import { AuditEventInput } from './audit-event';
 import { AuditEventEntity } from './audit-event.entity';
+import { AuditChain } from './chain/audit-chain';
+import { AuditSpool } from './spool/audit-spool';
+
+/** How often the spool is retried while the database is away. */
+export const AUDIT_REPLAY_INTERVAL_MS = 2_000;
+/** PostgreSQL allows 65535 parameters per statement; 15 columns × 2000 rows stays well below. */
+const MAX_ROWS_PER_STATEMENT = 2_000;
 
 /**
- * The one door through which every module records what happened. Recording never throws into the
- * caller's request: a failure to persist is logged (the durable spool arrives with the audit issue).
+ * The one door through which every module records what happened. Recording is cheap and never
+ * throws: the event is hashed into this process's chain and queued in memory, and a writer off the
+ * request path inserts the queue in batches (one multi-row INSERT per batch). When the database
+ * refuses a batch, the batch and every later event go to the durable spool (append + fsync) until a
+ * replayer has put the spool back into the database, so events stay in order and are never lost
+ * once spooled. Inserts ignore ids already stored, so a replay after a crash duplicates nothing.
  */
 @Injectable()
-export class AuditService {
+export class AuditService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(AuditService.name);
+  private readonly chain = new AuditChain();
+  private readonly spool: AuditSpool;
+  private readonly batchSize: number;
+  private readonly flushIntervalMs: number;
+  /** Above this many queued events, the queue goes to the spool instead of waiting for the database. */
+  private readonly maxQueued: number;
+  private queue: AuditEventEntity[] = [];
+  /** Every write, spool append and replay runs here, one after another, in order. */
+  private lane: Promise<void> = Promise.resolve();
+  private flushTimer?: NodeJS.Timeout;
+  private replayTimer?: NodeJS.Timeout;
+  private drainScheduled = false;
+  private replayScheduled = false;
+  private databaseDown = false;
 
-  constructor(private readonly database: DatabaseService) {}
+  constructor(
+    private readonly database: DatabaseService,
+    @Inject(APP_CONFIG) config: InfergateConfig,
+    @Optional() private readonly metrics?: GatewayMetrics,
+  ) {
+    this.batchSize = config.audit.batchSize;
+    this.flushIntervalMs = config.audit.flushIntervalMs;
+    this.maxQueued = Math.max(10_000, this.batchSize * 10);
+    this.spool = new AuditSpool(AuditSpool.rootFor(config.audit.spoolDir, databaseIdentity(config)), this.chain.id);
+  }
 
-  /** Persists the event and resolves with its id. */
-  async record(event: AuditEventInput): Promise<string> {
+  /** This process's chain id. */
+  get chainId(): string {
+    return this.chain.id;
+  }
+
+  /** Events waiting in the spool for the database. */
+  get spoolDepth(): number {
+    return this.spool.depth;
+  }
+
+  onModuleInit(): void {
+    // Spools left by a process that stopped are replayed first; until then new events queue behind them.
+    this.spool.discover();
+    this.updateDepth();
+    this.replayTimer = setInterval(() => void this.retrySpool(), AUDIT_REPLAY_INTERVAL_MS);
+    this.replayTimer.unref();
+    this.database.onReady(() => {
+      // Ready hooks run just before the state turns ready: retry right after.
+      setTimeout(() => void this.retrySpool(), 0).unref();
+      return Promise.resolve();
+    });
+  }
+
+  /** Hashes the event into the chain and queues it; returns its id at once. Never throws. */
+  enqueue(event: AuditEventInput): string {
     const id = randomUUID();
     try {
-      await this.database.repository(AuditEventEntity).insert(toEntity(id, event));
+      const row = this.chain.append(event, id);
+      this.queue.push(row);
+      this.metrics?.auditEvents.inc({ outcome: row.outcome });
+      this.scheduleDrain(this.queue.length >= this.batchSize ? 0 : this.flushIntervalMs);
     } catch (error) {
-      this.logger.error({ event: 'audit.write_failed', auditEventId: id, action: event.action, err: error }, 'audit event not stored');
+      this.logger.error({ event: 'audit.enqueue_failed', auditEventId: id, action: event.action, err: error }, 'audit event not queued');
     }
     return id;
   }
+
+  /** The same as enqueue, for callers written against the earlier asynchronous contract. */
+  record(event: AuditEventInput): Promise<string> {
+    return Promise.resolve(this.enqueue(event));
+  }
+
+  /**
+   * Writes everything queued so far (to the database, or the spool when it is away) and, when the
+   * database is ready, replays the spool: once this resolves, events recorded before the call are
+   * stored if the database is up. For tests, shutdown and the CLI.
+   */
+  async flush(): Promise<void> {
+    await this.drainNow();
+    if (this.spool.pending && this.databaseReady()) await this.inLane(() => this.replay());
+    if (this.queue.length > 0) await this.drainNow();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.replayTimer);
+    await this.flush();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Events recorded by other modules' shutdown hooks: to the database if it is still open, else the spool.
+    await this.drainNow();
+    await this.spool.close().catch(() => undefined);
+  }
+
+  private databaseReady(): boolean {
+    return this.database.state === 'ready' && this.database.dataSource.isInitialized;
+  }
+
+  private scheduleDrain(delayMs: number): void {
+    if (this.drainScheduled) return;
+    if (this.flushTimer && delayMs > 0) return;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.drainNow();
+    }, delayMs);
+    this.flushTimer.unref();
+  }
+
+  private drainNow(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.drainScheduled) return this.lane;
+    this.drainScheduled = true;
+    return this.inLane(async () => {
+      this.drainScheduled = false;
+      await this.drain();
+    });
+  }
+
+  private inLane(task: () => Promise<void>): Promise<void> {
+    const next = this.lane.then(task).catch((error: unknown) => {
+      this.logger.error({ event: 'audit.writer_failed', err: error }, 'audit writer step failed');
+    });
+    this.lane = next;
+    return next;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      if (this.spool.pending || this.queue.length > this.maxQueued) {
+        // Everything queued goes behind what is already spooled, in one durable append.
+        const rows = this.queue;
+        this.queue = [];
+        if (!(await this.toSpool(rows))) return;
+        continue;
+      }
+      const batch = this.queue.splice(0, this.batchSize);
+      try {
+        await this.insert(batch);
+        if (this.databaseDown) this.logger.log({ event: 'audit.database_back' }, 'audit events reach the database again');
+        this.databaseDown = false;
+      } catch (error) {
+        this.metrics?.auditWriteFailures.inc();
+        if (!this.databaseDown) {
+          this.logger.warn({ event: 'audit.write_failed', events: batch.length, err: error }, 'audit batch not stored: spooling');
+        }
+        this.databaseDown = true;
+        if (!(await this.toSpool(batch))) return;
+      }
+    }
+  }
+
+  /** Appends to the spool; on a disk failure the events stay queued (bounded) and false is returned. */
+  private async toSpool(rows: AuditEventEntity[]): Promise<boolean> {
+    try {
+      await this.spool.append(rows);
+      this.updateDepth();
+      return true;
+    } catch (error) {
+      this.queue = [...rows, ...this.queue];
+      const excess = this.queue.length - this.maxQueued * 4;
+      if (excess > 0) this.queue.splice(0, excess);
+      this.logger.error(
+        { event: 'audit.spool_failed', events: rows.length, dropped: Math.max(0, excess), err: error },
+        'audit spool not writable: events held in memory',
+      );
+      return false;
+    }
+  }
+
+  private retrySpool(): Promise<void> {
+    this.spool.discover();
+    this.updateDepth();
+    void this.spool.heartbeat();
+    if (!this.spool.pending || this.replayScheduled || !this.databaseReady()) return Promise.resolve();
+    this.replayScheduled = true;
+    return this.inLane(async () => {
+      this.replayScheduled = false;
+      await this.replay();
+      // Events that queued behind the spool while it was replayed.
+      await this.drain();
+    });
+  }
+
+  private async replay(): Promise<void> {
+    try {
+      await this.spool.replay((rows) => this.insert(rows), this.batchSize);
+      if (this.databaseDown) this.logger.log({ event: 'audit.spool_replayed' }, 'audit spool replayed into the database');
+      this.databaseDown = false;
+    } catch (error) {
+      if (!this.databaseDown) this.logger.warn({ event: 'audit.replay_failed', err: error }, 'audit spool replay failed; retrying');
+      this.databaseDown = true;
+    } finally {
+      this.updateDepth();
+    }
+  }
+
+  /** One multi-row INSERT per batch (split only beyond the driver's parameter limit); known ids are skipped. */
+  private async insert(rows: AuditEventEntity[]): Promise<void> {
+    const repository = this.database.repository(AuditEventEntity);
+    for (let start = 0; start < rows.length; start += MAX_ROWS_PER_STATEMENT) {
+      await repository
+        .createQueryBuilder()
+        .insert()
+        .into(AuditEventEntity)
+        .values(rows.slice(start, start + MAX_ROWS_PER_STATEMENT))
+        .orIgnore()
+        .updateEntity(false)
+        .execute();
+    }
+  }
+
+  private updateDepth(): void {
+    this.metrics?.auditSpoolDepth.set(this.spool.depth);
+  }
 }
 
-function toEntity(id: string, event: AuditEventInput): AuditEventEntity {
-  return {
-    id,
-    occurredAt: event.occurredAt ?? new Date(),
-    actorType: event.actor.type,
-    actorId: event.actor.id ?? null,
-    orgId: event.orgId ?? null,
-    action: event.action,
-    resourceType: event.resource?.type ?? null,
-    resourceId: event.resource?.id ?? null,
-    outcome: event.outcome,
-    reason: event.reason ?? null,
-    requestId: event.requestId ?? null,
-    details: event.details ?? null,
-  };
+/** Which database the spool belongs to, without credentials: a spool is only replayed into its own database. */
+function databaseIdentity(config: InfergateConfig): string {
+  const { url, sqlitePath } = config.database;
+  if (!url) return `sqlite:${resolve(sqlitePath)}`;
+  try {
+    const parsed = new URL(url);
+    return `postgres://${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'postgres';
+  }
 }

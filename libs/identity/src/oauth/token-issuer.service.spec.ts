@@ -1,5 +1,5 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { AuditEventEntity } from '@infergate/audit';
+import { AuditEventEntity, AuditService } from '@infergate/audit';
 import type { ClientCertificate } from '../mtls/client-certificate';
 import type { ApplicationEntity } from '../tenancy/application.entity';
 import type { OrganizationEntity } from '../tenancy/organization.entity';
@@ -135,6 +135,7 @@ describe(TokenIssuerService.name, () => {
 
   it('records the issue in the audit trail without the token', async () => {
     const issued = await sut.issue({ application, organization, requestId: 'req-7' });
+    await harness.app.get(AuditService).flush();
     const events = harness.database.repository(AuditEventEntity);
     let event: AuditEventEntity | null = null;
     for (let i = 0; i < 50 && !event; i += 1) {

@@ -1,4 +1,4 @@
-import { AuditEventEntity } from '@infergate/audit';
+import { AuditEventEntity, AuditService } from '@infergate/audit';
 import { RequestValidationException, AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
 import { RevocationService } from '../revocation/revocation.service';
 import { MasterKey } from '../crypto/master-key';
@@ -58,6 +58,7 @@ describe(ApplicationsService.name, () => {
       expect(text).not.toContain(created.clientSecret);
       expect(text).not.toMatch(/secretHash|clientSecret/);
     }
+    await testbed.app.get(AuditService).flush();
     const audit = JSON.stringify(await testbed.database.repository(AuditEventEntity).find());
     expect(audit).toContain('tenancy.application.created');
     expect(audit).not.toContain(created.clientSecret);

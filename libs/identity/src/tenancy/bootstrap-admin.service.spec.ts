@@ -1,4 +1,4 @@
-import { AuditEventEntity } from '@infergate/audit';
+import { AuditEventEntity, AuditService } from '@infergate/audit';
 import { MasterKey } from '../crypto/master-key';
 import { ApplicationEntity } from './application.entity';
 import { BOOTSTRAP_APPLICATION_ID, BOOTSTRAP_CONSOLE, BootstrapAdminService } from './bootstrap-admin.service';
@@ -39,6 +39,7 @@ describe(BootstrapAdminService.name, () => {
     expect(printed[0]).toContain(app.clientId);
     expect(clientSecretMatches(app, secret!, testbed.app.get(MasterKey))).toBe(true);
 
+    await testbed.app.get(AuditService).flush();
     const audit = await testbed.database.repository(AuditEventEntity).findBy({ action: 'tenancy.bootstrap_admin.created' });
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain(secret);

@@ -4,7 +4,7 @@ import { OrganizationsService } from './organizations.service';
 import { ApplicationsService } from './applications.service';
 import { TenancyConflictException } from './tenancy.errors';
 import { startTenancyTestbed, testPrincipal } from './tenancy-testing';
-import { AuditEventEntity } from '@infergate/audit';
+import { AuditEventEntity, AuditService } from '@infergate/audit';
 
 describe(OrganizationsService.name, () => {
   let testbed: Awaited<ReturnType<typeof startTenancyTestbed>>;
@@ -21,6 +21,7 @@ describe(OrganizationsService.name, () => {
     const org = await sut.create(SYSTEM_PRINCIPAL, { name: 'acme', ...defaults });
     expect(org).toMatchObject({ name: 'acme', status: 'active', maxClearance: 'restricted', displayName: null });
     await expect(sut.create(SYSTEM_PRINCIPAL, { name: 'acme', ...defaults })).rejects.toThrow(TenancyConflictException);
+    await testbed.app.get(AuditService).flush();
     const events = await testbed.database.repository(AuditEventEntity).findBy({ action: 'tenancy.organization.created' });
     expect(events).toEqual([expect.objectContaining({ actorType: 'system', resourceId: org.id, orgId: org.id })]);
   });
