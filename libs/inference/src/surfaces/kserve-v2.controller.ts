@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { CheckPolicies, ProblemException } from '@infergate/common';
 import { CurrentPrincipal, type Principal } from '@infergate/identity';
-import type { ThrottledRequest } from '@infergate/throttling';
-import { clientGoneSignal, sendAnswer } from './answer';
+import { sendAnswer } from './answer';
+import { InferenceCall } from './inference-call.decorator';
 import { InferenceService } from './inference.service';
+import type { CallContext } from './inference.types';
 import { ModelStatusService, type KserveV2Metadata } from './model-status.service';
 import { versionReference } from './version-reference';
 
@@ -54,19 +55,12 @@ export class KserveV2Controller {
   @ApiOperation({ summary: "OIP v2 inference with the model's production version." })
   @ApiBody(V2_BODY)
   async infer(
-    @CurrentPrincipal() principal: Principal,
-    @Req() request: FastifyRequest & ThrottledRequest,
+    @InferenceCall() call: CallContext,
     @Res() reply: FastifyReply,
     @Param('model') model: string,
     @Body() body: unknown,
   ): Promise<FastifyReply> {
-    const answer = await this.inference.kserve(
-      { principal, request, requestId: request.id, signal: clientGoneSignal(reply) },
-      model,
-      undefined,
-      body,
-    );
-    return sendAnswer(reply, answer);
+    return sendAnswer(reply, await this.inference.kserve(call, model, undefined, body));
   }
 
   @Post(':model/versions/:version/infer')
@@ -74,21 +68,13 @@ export class KserveV2Controller {
   @ApiOperation({ summary: 'OIP v2 inference with one version (number) or the version of an alias (name).' })
   @ApiBody(V2_BODY)
   async inferVersion(
-    @CurrentPrincipal() principal: Principal,
-    @Req() request: FastifyRequest & ThrottledRequest,
+    @InferenceCall() call: CallContext,
     @Res() reply: FastifyReply,
     @Param('model') model: string,
     @Param('version') version: string,
     @Body() body: unknown,
   ): Promise<FastifyReply> {
-    const reference = versionReference(version);
-    const answer = await this.inference.kserve(
-      { principal, request, requestId: request.id, signal: clientGoneSignal(reply) },
-      model,
-      reference,
-      body,
-    );
-    return sendAnswer(reply, answer);
+    return sendAnswer(reply, await this.inference.kserve(call, model, versionReference(version), body));
   }
 
   @Get(':model')

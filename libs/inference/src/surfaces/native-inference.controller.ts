@@ -1,11 +1,11 @@
-import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { CheckPolicies } from '@infergate/common';
-import { CurrentPrincipal, type Principal } from '@infergate/identity';
-import type { ThrottledRequest } from '@infergate/throttling';
-import { clientGoneSignal, sendAnswer } from './answer';
+import { sendAnswer } from './answer';
+import { InferenceCall } from './inference-call.decorator';
 import { InferenceService } from './inference.service';
+import type { CallContext } from './inference.types';
 import { versionReference } from './version-reference';
 
 const NATIVE_BODY = {
@@ -35,19 +35,12 @@ export class NativeInferenceController {
   @ApiOperation({ summary: "Infer with the model's production version." })
   @ApiBody(NATIVE_BODY)
   async infer(
-    @CurrentPrincipal() principal: Principal,
-    @Req() request: FastifyRequest & ThrottledRequest,
+    @InferenceCall() call: CallContext,
     @Res() reply: FastifyReply,
     @Param('model') model: string,
     @Body() body: unknown,
   ): Promise<FastifyReply> {
-    const answer = await this.inference.native(
-      { principal, request, requestId: request.id, signal: clientGoneSignal(reply) },
-      model,
-      undefined,
-      body,
-    );
-    return sendAnswer(reply, answer);
+    return sendAnswer(reply, await this.inference.native(call, model, undefined, body));
   }
 
   @Post(':model/versions/:version/infer')
@@ -55,20 +48,12 @@ export class NativeInferenceController {
   @ApiOperation({ summary: 'Infer with one version (a number) or the version an alias points at (a name).' })
   @ApiBody(NATIVE_BODY)
   async inferVersion(
-    @CurrentPrincipal() principal: Principal,
-    @Req() request: FastifyRequest & ThrottledRequest,
+    @InferenceCall() call: CallContext,
     @Res() reply: FastifyReply,
     @Param('model') model: string,
     @Param('version') version: string,
     @Body() body: unknown,
   ): Promise<FastifyReply> {
-    const reference = versionReference(version);
-    const answer = await this.inference.native(
-      { principal, request, requestId: request.id, signal: clientGoneSignal(reply) },
-      model,
-      reference,
-      body,
-    );
-    return sendAnswer(reply, answer);
+    return sendAnswer(reply, await this.inference.native(call, model, versionReference(version), body));
   }
 }

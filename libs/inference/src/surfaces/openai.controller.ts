@@ -1,12 +1,13 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { CheckPolicies, RequestValidationException } from '@infergate/common';
 import { CurrentPrincipal, type Principal } from '@infergate/identity';
-import type { ThrottledRequest } from '@infergate/throttling';
 import type { OpenAiOperation } from '../upstream';
-import { clientGoneSignal, sendAnswer } from './answer';
+import { sendAnswer } from './answer';
+import { InferenceCall } from './inference-call.decorator';
 import { InferenceService } from './inference.service';
+import type { CallContext } from './inference.types';
 import { ModelStatusService, type OpenAiModelEntry } from './model-status.service';
 import { openAiModelReference } from './version-reference';
 
@@ -31,39 +32,24 @@ export class OpenAiController {
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: 'Chat completion (optionally streamed).', description: MODEL_FIELD })
   @ApiBody({ schema: { type: 'object', example: { model: 'assistant', messages: [{ role: 'user', content: 'Hello' }] } } })
-  chat(
-    @CurrentPrincipal() principal: Principal,
-    @Req() request: FastifyRequest & ThrottledRequest,
-    @Res() reply: FastifyReply,
-    @Body() body: unknown,
-  ) {
-    return this.forward('chat/completions', principal, request, reply, body);
+  chat(@InferenceCall() call: CallContext, @Res() reply: FastifyReply, @Body() body: unknown) {
+    return this.forward('chat/completions', call, reply, body);
   }
 
   @Post('completions')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: 'Text completion (optionally streamed).', description: MODEL_FIELD })
   @ApiBody({ schema: { type: 'object', example: { model: 'assistant', prompt: 'Once upon a time' } } })
-  completions(
-    @CurrentPrincipal() principal: Principal,
-    @Req() request: FastifyRequest & ThrottledRequest,
-    @Res() reply: FastifyReply,
-    @Body() body: unknown,
-  ) {
-    return this.forward('completions', principal, request, reply, body);
+  completions(@InferenceCall() call: CallContext, @Res() reply: FastifyReply, @Body() body: unknown) {
+    return this.forward('completions', call, reply, body);
   }
 
   @Post('embeddings')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: 'Embeddings.', description: MODEL_FIELD })
   @ApiBody({ schema: { type: 'object', example: { model: 'embedder', input: ['some text'] } } })
-  embeddings(
-    @CurrentPrincipal() principal: Principal,
-    @Req() request: FastifyRequest & ThrottledRequest,
-    @Res() reply: FastifyReply,
-    @Body() body: unknown,
-  ) {
-    return this.forward('embeddings', principal, request, reply, body);
+  embeddings(@InferenceCall() call: CallContext, @Res() reply: FastifyReply, @Body() body: unknown) {
+    return this.forward('embeddings', call, reply, body);
   }
 
   @Get('models')
@@ -73,16 +59,9 @@ export class OpenAiController {
     return { object: 'list', data: await this.status.openAiModels(principal) };
   }
 
-  private async forward(
-    operation: OpenAiOperation,
-    principal: Principal,
-    request: FastifyRequest & ThrottledRequest,
-    reply: FastifyReply,
-    body: unknown,
-  ): Promise<FastifyReply> {
+  private async forward(operation: OpenAiOperation, call: CallContext, reply: FastifyReply, body: unknown): Promise<FastifyReply> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw RequestValidationException.at('', 'must be a JSON object');
     const { model, reference } = openAiModelReference((body as Record<string, unknown>).model);
-    const ctx = { principal, request, requestId: request.id, signal: clientGoneSignal(reply) };
-    return sendAnswer(reply, await this.inference.openai(ctx, operation, model, reference, body));
+    return sendAnswer(reply, await this.inference.openai(call, operation, model, reference, body));
   }
 }
