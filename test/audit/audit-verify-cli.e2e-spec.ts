@@ -1,32 +1,17 @@
 import Database from 'better-sqlite3';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { AuditChain } from '@infergate/audit';
-
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../..');
+import { runCli } from '../support/cli';
 
 /** `npm run cli -- audit verify` on a real trail written by the CLI itself, then tampered with in SQL. */
 describe('audit verify CLI (e2e)', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
 
-  const cli = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['-r', '@swc-node/register', 'apps/cli/src/main.ts', ...args], {
-        cwd: ROOT,
-        env,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-      return { code, stdout, stderr };
-    }
-  };
+  const cli = (...args: string[]) => runCli(env, ...args);
   const sql = <T>(query: string, ...params: unknown[]): T[] => {
     const db = new Database(join(dir, 'db.sqlite'));
     try {

@@ -1,30 +1,15 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../..');
+import { join } from 'node:path';
+import { cliField, runCli } from '../support/cli';
 
 describe('tenancy CLI (e2e)', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
 
-  const cli = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['-r', '@swc-node/register', 'apps/cli/src/main.ts', ...args], {
-        cwd: ROOT,
-        env,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-      return { code, stdout, stderr };
-    }
-  };
-  const field = (stdout: string, name: string) => new RegExp(`^${name}: (.+)$`, 'm').exec(stdout)?.[1];
+  const cli = (...args: string[]) => runCli(env, ...args);
+  const field = cliField;
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'infergate-cli-'));

@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { runCli } from '../support/cli';
 import { GatewayProcess, startGatewayProcess, waitForStatus } from '../support/gateway-process';
 import { TEST_DEFAULTS } from '../support/in-process-gateway';
 import { createTestDatabase, dropTestDatabase, queryRows } from '../support/postgres';
 import { startTcpProxy, TcpProxy } from '../support/tcp-proxy';
-
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../..');
 
 /** Every spooled NDJSON line under `dir`. */
 function spooledLines(dir: string): string[] {
@@ -143,10 +139,12 @@ describe('audit spool across a database outage and kill -9 (PostgreSQL)', () => 
     expect(chains).toHaveLength(2);
 
     await second.stop();
-    const verify = await run(process.execPath, ['-r', '@swc-node/register', 'apps/cli/src/main.ts', 'audit', 'verify'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, ...TEST_DEFAULTS, DATABASE_URL: databaseUrl, AUDIT_SPOOL_DIR: spoolDir, LOG_LEVEL: 'silent' },
-    });
+    const verify = await runCli(
+      { PATH: process.env.PATH, ...TEST_DEFAULTS, DATABASE_URL: databaseUrl, AUDIT_SPOOL_DIR: spoolDir, LOG_LEVEL: 'silent' },
+      'audit',
+      'verify',
+    );
+    expect(verify).toMatchObject({ code: 0 });
     expect(verify.stdout).toMatch(/^audit trail intact: \d+ events in \d+ chain\(s\)/);
   }, 180_000);
 });

@@ -1,15 +1,7 @@
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
-import { columnTypes } from './column-types';
+import { column } from './column-types';
 
-const id = (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: true });
-const ref = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '36', isNullable: nullable });
-const text = (name: string, nullable = true): TableColumnOptions => ({ name, type: 'text', isNullable: nullable });
-const str = (name: string, length: number, nullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable: nullable,
-});
+const { id, ref, text, str } = column;
 
 /**
  * The model registry: models, their versions (endpoint sealed with the master key), aliases and the
@@ -20,8 +12,7 @@ export class CreateModelRegistry1764150000000 implements MigrationInterface {
   name = 'CreateModelRegistry1764150000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const { timestamp } = columnTypes(queryRunner);
-    const at = (name: string, nullable = false): TableColumnOptions => ({ name, type: timestamp, isNullable: nullable });
+    const at = (name: string, nullable = false): TableColumnOptions => column.at(queryRunner, name, nullable);
 
     await queryRunner.createTable(
       new Table({
