@@ -6,7 +6,7 @@
  * The model servers run in a child process, so the measured process is the gateway side only.
  * Rounds alternate the conditions; the median p99 of each is reported.
  *
- *   node -r @swc-node/register bench/support/upstream-isolation.bench.ts [requests-per-round] [rounds]
+ *   npm run bench:isolation -- [requests-per-round] [rounds]
  *
  * Exits non-zero when the healthy p99 under either failure exceeds 1.10× its p99 alone.
  */
@@ -15,12 +15,12 @@ import { once } from 'node:events';
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { configSchema } from '../../libs/common/src/config/config.schema';
-import type { ResolvedModelVersion } from '../../libs/model-registry/src/model-registry.types';
-import { GatewayMetrics } from '../../libs/observability/src/metrics/gateway-metrics';
-import { UpstreamGuards } from '../../libs/inference/src/resilience/upstream-guards';
-import { UpstreamClient } from '../../libs/inference/src/upstream/upstream.client';
-import { UpstreamPools } from '../../libs/inference/src/upstream/upstream-pools';
+import { configSchema } from '../libs/common/src/config/config.schema';
+import type { ResolvedModelVersion } from '../libs/model-registry/src/model-registry.types';
+import { GatewayMetrics } from '../libs/observability/src/metrics/gateway-metrics';
+import { UpstreamGuards } from '../libs/inference/src/resilience/upstream-guards';
+import { UpstreamClient } from '../libs/inference/src/upstream/upstream.client';
+import { UpstreamPools } from '../libs/inference/src/upstream/upstream-pools';
 
 const MAX_P99_RATIO = 1.1;
 const requestsPerRound = Math.max(2_000, Number(process.argv[2]) || 0);
