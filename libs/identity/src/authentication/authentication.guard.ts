@@ -14,6 +14,7 @@ import { ipInAnyCidr } from './ip-match';
 import { REQUIRED_SCOPES_KEY } from './scopes.decorator';
 import type { RequestWithCredential } from './strategies/presented-credential';
 import type { Scope } from '../tenancy/tenancy.types';
+import { SuccessAuditSampler } from './success-audit-sampler';
 
 /** The metric's method label for a credential that failed before a principal existed. */
 const METRIC_METHODS: Record<string, string> = { 'api-key': 'api_key', bearer: 'access_token', none: 'none' };
@@ -22,12 +23,14 @@ const METRIC_METHODS: Record<string, string> = { 'api-key': 'api_key', bearer: '
  * Global deny-by-default authentication (APP_GUARD 1). A route is reachable without credentials only
  * when marked @Public(). Otherwise the one credential the request presents is verified by the passport
  * strategy for its kind, the principal is attached to the request, and the route's required scopes
- * are checked. Every success and failure is audited; repeated failures from one source are slowed,
- * then refused.
+ * are checked. Every failure is audited, and a success the first time a credential is used from a
+ * source and every five minutes while it is (SuccessAuditSampler); repeated failures from one source
+ * are slowed, then refused.
  */
 @Injectable()
 export class AuthenticationGuard extends AuthGuard(['api-key', 'bearer', 'client-certificate']) {
   private readonly logger = new Logger(AuthenticationGuard.name);
+  private readonly successAudit = new SuccessAuditSampler();
 
   constructor(
     private readonly reflector: Reflector,
@@ -101,6 +104,8 @@ export class AuthenticationGuard extends AuthGuard(['api-key', 'bearer', 'client
   private record(request: RequestWithCredential, principal: Principal | undefined, outcome: 'success' | 'failure', reason?: string): void {
     const method = principal?.authMethod ?? METRIC_METHODS[request.credential?.kind ?? 'none'] ?? 'none';
     this.metrics?.authentications.labels(method, outcome, reason ?? 'ok').inc();
+    if (principal && !this.successAudit.shouldAudit(`${principal.authMethod}:${principal.tokenId ?? principal.subject}`, request.ip))
+      return;
     void this.audit.record({
       action: outcome === 'success' ? 'authn.success' : 'authn.failure',
       outcome,
