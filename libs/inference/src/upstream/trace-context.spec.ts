@@ -33,4 +33,10 @@ describe('trace context', () => {
     expect(b).toBeDefined();
     expect(a?.traceId).not.toBe(b?.traceId);
   });
+
+  it('never repeats an id across many calls (the random pool is consumed, then refilled)', () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 2_000; i++) ids.add(parseTraceparent(childTraceparent(undefined))!.traceId);
+    expect(ids.size).toBe(2_000);
+  });
 });

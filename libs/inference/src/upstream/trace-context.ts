@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** W3C Trace Context level 1: version-traceid-parentid-flags, lower-case hex. */
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
@@ -19,9 +19,17 @@ export function parseTraceparent(value: string | undefined): TraceContext | unde
   return { traceId, parentId, flags };
 }
 
+/** Ids come from one pre-filled random pool (refilled when spent): one OpenSSL call per 4 KiB, not per id. */
+const POOL = Buffer.alloc(4096);
+let poolOffset = POOL.length;
+
 function nonZeroHex(bytes: number): string {
   for (;;) {
-    const hex = randomBytes(bytes).toString('hex');
+    if (poolOffset + bytes > POOL.length) {
+      randomFillSync(POOL);
+      poolOffset = 0;
+    }
+    const hex = POOL.toString('hex', poolOffset, (poolOffset += bytes));
     if (!/^0+$/.test(hex)) return hex;
   }
 }
