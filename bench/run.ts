@@ -189,6 +189,7 @@ async function main(): Promise<void> {
     { id: '5', name: 'infergate full chain, reused token', kind: 'gateway', loads: LOADS },
     { id: '6', name: 'infergate full chain, fresh tokens', kind: 'gateway', loads: LOADS },
     { id: '7', name: 'infergate full chain, Redis limiter', kind: 'gateway', loads: LOADS },
+    { id: '8', name: 'infergate full chain, audit and HTTP metrics off', kind: 'gateway', loads: LOADS },
   ];
   const byId = (id: string) => targets.find((t) => t.id === id)!;
   const wanted = (id: string) => !options.targets || options.targets.has(id) || (id === 'mock-nginx' && options.targets.has('0'));
@@ -264,11 +265,32 @@ async function main(): Promise<void> {
       }
     }
   }
+  // Gateway 3: as gateway 1 with the audit trail and the HTTP metrics / anomaly hooks off (target 8), to price them.
+  let quietGateway: BenchGateway | undefined;
+  if (wanted('8')) {
+    try {
+      quietGateway = await startBenchGateway({
+        label: 'observability off',
+        dataDir: join(work, 'gw-quiet'),
+        upstreamUrl: mockUrl,
+        logLevel: options.logLevel,
+        profileDir: profileDir(options, 'quiet'),
+        observability: false,
+      });
+      log(`gateway (observability off) ${quietGateway.url}, pid ${quietGateway.process.pid}`);
+      memory['observability off'] = { startedMb: await settledRss(quietGateway.process.pid) };
+      const setup = await fullChainSetup(quietGateway, mockUrl, work, 'quiet');
+      Object.assign(byId('8'), { url: setup.url, bodyFile: setup.bodyFile, token: setup.token, pid: quietGateway.process.pid });
+      memory['observability off'] = { ...memory['observability off'], idleMb: await settledRss(quietGateway.process.pid) };
+    } catch (error) {
+      byId('8').unavailable ??= reasonOf(error);
+    }
+  }
   for (const target of targets) if (target.unavailable) log(`target ${target.id} unavailable: ${target.unavailable}`);
 
   // Rounds: every target once per round, in order, each load after a warm-up.
   const samples: Sample[] = [];
-  await toggleProfiles(options, [memoryGateway, redisGateway], false);
+  await toggleProfiles(options, [memoryGateway, redisGateway, quietGateway], false);
   const active = targets.filter((t) => !t.unavailable);
   for (let round = 1; round <= options.rounds; round++) {
     log(`round ${round}/${options.rounds}`);
@@ -296,6 +318,7 @@ async function main(): Promise<void> {
   for (const [label, gateway] of [
     ['memory limiter', memoryGateway],
     ['Redis limiter', redisGateway],
+    ['observability off', quietGateway],
   ] as const) {
     if (gateway && memory[label]) {
       const { rss, hwm } = memoryMb(gateway.process.pid);
@@ -303,9 +326,9 @@ async function main(): Promise<void> {
     }
   }
 
-  await toggleProfiles(options, [memoryGateway, redisGateway], true);
+  await toggleProfiles(options, [memoryGateway, redisGateway, quietGateway], true);
   // Stop every process before the micro-benchmarks, so that they have the machine to themselves.
-  await stopAll([mock, bare, nginxMock.process, nginxProxy.process, memoryGateway?.process, redisGateway?.process]);
+  await stopAll([mock, bare, nginxMock.process, nginxProxy.process, memoryGateway?.process, redisGateway?.process, quietGateway?.process]);
   const profiles = options.cpuProfDir
     ? [...summarizeProfiles(join(options.cpuProfDir, 'memory')), ...summarizeProfiles(join(options.cpuProfDir, 'redis'))]
     : [];

@@ -11,7 +11,12 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AuditService } from '@infergate/audit';
 import { loadConfig } from '@infergate/common';
+// Not part of the library's public surface: only this bench entry reaches for it.
+import { ObservabilityHooks } from '../../libs/observability/src/http/observability-hooks';
 import { serve } from '../../apps/gateway/src/serve';
 import { PassthroughModule } from './passthrough.module';
 
@@ -35,7 +40,23 @@ function profileOnSignal(dir: string): void {
 
 if (process.env.BENCH_CPU_PROFILE_DIR) profileOnSignal(process.env.BENCH_CPU_PROFILE_DIR);
 
-serve(loadConfig(process.env), { imports: [PassthroughModule] }).catch((error: unknown) => {
-  process.stderr.write(`bench gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+/**
+ * Target 8 prices observability: with BENCH_OBSERVABILITY=off the audit trail records nothing and the
+ * HTTP metrics / anomaly hooks are never registered. Bench-only: the shipped gateway has no such
+ * switch (an unaudited gateway is not a configuration we offer).
+ */
+function switchObservabilityOff(app: INestApplication): void {
+  const audit = app.get(AuditService);
+  audit.enqueue = () => randomUUID();
+  audit.record = () => Promise.resolve(randomUUID());
+}
+if (process.env.BENCH_OBSERVABILITY === 'off') ObservabilityHooks.prototype.onModuleInit = () => undefined;
+
+serve(loadConfig(process.env), { imports: [PassthroughModule] })
+  .then((app) => {
+    if (process.env.BENCH_OBSERVABILITY === 'off') switchObservabilityOff(app);
+  })
+  .catch((error: unknown) => {
+    process.stderr.write(`bench gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });

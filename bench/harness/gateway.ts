@@ -66,6 +66,8 @@ export interface GatewayOptions {
   logLevel: string;
   /** When set, SIGUSR2 starts and stops a CPU profile written here (bench/gateway/main.ts). */
   profileDir?: string;
+  /** False: the audit trail and the HTTP metrics/anomaly hooks are switched off (bench/gateway/main.ts), to price them. */
+  observability?: boolean;
 }
 
 /**
@@ -97,6 +99,7 @@ export async function startBenchGateway(options: GatewayOptions): Promise<BenchG
     SEED_DEMO_MODEL: 'false',
     BENCH_UPSTREAM_URL: options.upstreamUrl,
     ...(options.profileDir ? { BENCH_CPU_PROFILE_DIR: options.profileDir } : {}),
+    ...(options.observability === false ? { BENCH_OBSERVABILITY: 'off' } : {}),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: `ig-bench-${randomBytes(4).toString('hex')}:` } : {}),
   };
   const { process: child } = await startProcess(`gateway (${options.label})`, process.execPath, [buildGateway()], {

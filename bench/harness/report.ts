@@ -184,6 +184,18 @@ export function summarize(record: RunRecord): Summary {
     if (value === undefined) return { name, goal: `≤ ${goal} ms`, measured: 'no data' };
     return { name, goal: `≤ ${goal} ms`, measured: `${value.toFixed(3)} ms`, met: value <= goal };
   };
+  const quiet = find('8');
+  const observabilityCost: Check = (() => {
+    const name = 'Cost of observability: (5) req/s as a share of (8), audit and HTTP metrics off';
+    const on = chain?.loads.saturation?.rps?.median;
+    const off = quiet?.loads.saturation?.rps?.median;
+    if (!quiet || quiet.unavailable) return { name, goal: 'reported', measured: `unavailable: ${quiet?.unavailable ?? 'not run'}` };
+    if (on === undefined || off === undefined) return { name, goal: 'reported', measured: 'no data' };
+    const cpuOn = chain?.loads.saturation?.cpuUsPerRequest?.median;
+    const cpuOff = quiet.loads.saturation?.cpuUsPerRequest?.median;
+    const cpu = cpuOn !== undefined && cpuOff !== undefined ? `, ${(cpuOn - cpuOff).toFixed(0)} CPU µs/req` : '';
+    return { name, goal: 'reported', measured: `${((on / off) * 100).toFixed(1)}%${cpu}` };
+  })();
   const idle = record.memory['memory limiter']?.startedMb;
   const gatewayPeaks = targets
     .filter((t) => t.kind === 'gateway')
@@ -203,6 +215,7 @@ export function summarize(record: RunRecord): Summary {
     peak === undefined
       ? { name: 'Gateway RSS under saturation (peak)', goal: '≤ 300 MB', measured: 'no gateway ran' }
       : { name: 'Gateway RSS under saturation (peak)', goal: '≤ 300 MB', measured: `${peak.toFixed(0)} MB`, met: peak <= 300 },
+    observabilityCost,
   ];
   return { valid: invalidReasons.length === 0, invalidReasons, targets, checks, flags };
 }
@@ -317,6 +330,7 @@ export function renderMarkdown(record: RunRecord, summary: Summary): string {
     '5. **full chain, reused token** — `POST /v1/models/m/infer` with one bearer token: JWT verification (cached), CASL policies, memory rate limiter (every plan scope charged), model resolution, input-contract validation, audit, metrics, kserve-v2 proxy to the Node mock.',
     `6. **full chain, fresh tokens** — as 5 with a pool of ${record.settings.tokenPool} distinct tokens rotated by the wrk script (each wrk thread its own slice); the verified-token cache holds ${settings.verifiedTokenCacheEntries}, so a pool larger than that misses on every request.`,
     '7. **full chain, Redis limiter** — as 5 against a second gateway with `REDIS_URL` (rate limits in Redis, one round trip per decision).',
+    '8. **full chain, audit and HTTP metrics off** — as 5 against a third gateway whose audit trail records nothing and whose HTTP metrics and anomaly hooks are not registered (bench-only switch in `bench/gateway/main.ts`): 5 against 8 is the cost of observability.',
     '',
     `The gateways run the embedded profile (SQLite), \`NODE_ENV=production\`, \`LOG_LEVEL=${settings.logLevel}\` (one access-log line per request), the demo ONNX model not seeded, ` +
       'the pre-auth flood limiter and the plan set far above the load (bench/plans: limits are checked and charged, never refused). ' +

@@ -180,13 +180,40 @@ export function inferRequest(over: Partial<UpstreamRequest> = {}): UpstreamReque
 /** A valid OIP v2 infer answer. */
 export const OIP_ANSWER = JSON.stringify({ model_name: 'iris', outputs: [{ name: 'p', shape: [1], datatype: 'FP32', data: [0.25] }] });
 
-/** Runs `action` and returns what it threw, with how long it took. */
-export async function failureOf(action: () => Promise<unknown>): Promise<{ error: Error & Record<string, unknown>; elapsedMs: number }> {
+/**
+ * Runs `action` and returns what it threw, with how long it took, and the longest time a 10 ms timer
+ * fired late meanwhile (`timerLagMs`): how long this process could not run timers at all (a loaded
+ * machine, a garbage collection). Deadline assertions allow that much on top of their tolerance, so
+ * they measure the client's deadline, not the test machine's load.
+ */
+export async function failureOf(
+  action: () => Promise<unknown>,
+): Promise<{ error: Error & Record<string, unknown>; elapsedMs: number; timerLagMs: number }> {
+  const lag = timerLag();
   const started = performance.now();
   try {
     await action();
   } catch (error) {
-    return { error: error as Error & Record<string, unknown>, elapsedMs: performance.now() - started };
+    const elapsedMs = performance.now() - started;
+    return { error: error as Error & Record<string, unknown>, elapsedMs, timerLagMs: lag.stop() };
   }
+  lag.stop();
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** The longest lateness of a 10 ms interval timer from now until stop(). */
+export function timerLag(): { stop(): number } {
+  let worst = 0;
+  let expected = performance.now() + 10;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - expected);
+    expected = now + 10;
+  }, 10);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return worst;
+    },
+  };
 }
