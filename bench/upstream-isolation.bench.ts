@@ -23,8 +23,9 @@ import { UpstreamClient } from '../libs/inference/src/upstream/upstream.client';
 import { UpstreamPools } from '../libs/inference/src/upstream/upstream-pools';
 
 const MAX_P99_RATIO = 1.1;
-const requestsPerRound = Math.max(2_000, Number(process.argv[2]) || 0);
-const rounds = Math.max(3, Number(process.argv[3]) || 0);
+// A p99 needs many samples to be stable: 20,000 calls per condition and round, 5 rounds.
+const requestsPerRound = Math.max(20_000, Number(process.argv[2]) || 0);
+const rounds = Math.max(5, Number(process.argv[3]) || 0);
 const HEALTHY_CONCURRENCY = 8;
 /** Calls per second sent to the failing model, in bursts every 10 ms. */
 const FAILING_RATE = 1_000;
