@@ -24,9 +24,9 @@ import { RateLimitThrottlerStorage } from './throttler-storage.adapter';
 /** The one named throttler the module configures; its limits come from the caller's plan. */
 export const PLAN_THROTTLER = 'plan';
 
-/** The plan a request was charged under, for later stages (usage, metrics). */
+/** The plan a request was charged under and its limits, for later stages (usage, metrics, additional units). */
 export interface ThrottledRequest extends AuthenticatedRequest {
-  rateLimit?: { plan: string; decision: RateLimitDecision };
+  rateLimit?: { plan: string; limits: PlanLimits; decision: RateLimitDecision };
 }
 
 /**
@@ -84,7 +84,7 @@ export class RateLimitGuard extends ThrottlerGuard {
       this.metrics?.rateLimitDecisions.labels('all', 'unavailable').inc();
       throw error;
     }
-    request.rateLimit = { plan: limits.plan, decision };
+    request.rateLimit = { plan: limits.plan, limits, decision };
     this.recordMetrics(principal, decision);
 
     if (!decision.allowed) throw this.refusal(decision, charges);
@@ -104,7 +104,8 @@ export class RateLimitGuard extends ThrottlerGuard {
   async chargeAdditionalUnits(request: ThrottledRequest, units: number): Promise<void> {
     const principal = request.principal;
     if (!principal || units <= 0) return;
-    const limits = await this.limitsOf(principal);
+    // The plan the guard resolved for this request; resolved again only for a request it did not see.
+    const limits = request.rateLimit?.limits ?? (await this.limitsOf(principal));
     const charges = buildRateLimitRequest({
       principal,
       limits,
