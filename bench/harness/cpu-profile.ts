@@ -53,10 +53,7 @@ function originOf(url: string, functionName: string): string {
 
 /** Packages and libs grouped by what they do on the request path. */
 const CONCERNS: Array<[string, RegExp]> = [
-  [
-    'logging (pino, pino-http, redaction, stdout)',
-    /^(pino|pino-http|pino-std-serializers|@pinojs\/.*|sonic-boom|nestjs-pino|thread-stream)$/,
-  ],
+  ['logging (pino, redaction, stdout)', /^(pino|pino-std-serializers|@pinojs\/.*|sonic-boom|thread-stream)$/],
   ['HTTP server (fastify, node:http)', /^(fastify|find-my-way|@fastify\/.*|light-my-request|avvio|fast-json-stringify|secure-json-parse)$/],
   ['Nest (router, guards, interceptors, DI)', /^(@nestjs\/.*|reflect-metadata|rxjs|passport|passport-custom|iterare)$/],
   ['upstream client (undici)', /^undici$/],

@@ -4,8 +4,15 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
 import type { SecureContextOptions, TlsOptions, TLSSocket } from 'node:tls';
-import { Logger } from 'nestjs-pino';
-import { InfergateConfig, registerHttpHooks, requestIdFor } from '@infergate/common';
+import {
+  GATEWAY_LOGGERS,
+  GatewayLoggers,
+  InfergateConfig,
+  PinoNestLogger,
+  registerAccessLog,
+  registerHttpHooks,
+  requestIdFor,
+} from '@infergate/common';
 import { DrainService } from '@infergate/health';
 import { registerPreAuthLimiter } from '@infergate/throttling';
 import { AppModule } from './app.module';
@@ -46,7 +53,8 @@ export async function createGateway(config: InfergateConfig, options: GatewayOpt
     abortOnError: false,
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PinoNestLogger));
+  registerAccessLog(adapter.getInstance(), app.get<GatewayLoggers>(GATEWAY_LOGGERS).access);
   app.get(DrainService).trackRequests(adapter.getInstance());
 
   const document = SwaggerModule.createDocument(

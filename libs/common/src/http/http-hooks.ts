@@ -23,12 +23,10 @@ export class PayloadTooLargeException extends ProblemException {
 export function registerHttpHooks(fastify: FastifyInstance, options: BodyParserOptions): void {
   registerBodyParsers(fastify, options);
   fastify.addHook('onRequest', (request, reply, done) => {
-    // pino-http (nestjs-pino) takes the log's request id from the raw request.
-    (request.raw as { id?: string }).id = request.id;
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
-  // preParsing runs after the request logger is attached and before a byte of the body is read.
+  // preParsing runs before a byte of the body is read.
   fastify.addHook('preParsing', (request, reply, payload, done) => {
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > options.bodyLimitBytes) {
