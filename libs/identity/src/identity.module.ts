@@ -1,10 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthenticationGuard } from './authentication/authentication.guard';
-import { ApiKeyStrategy } from './authentication/strategies/api-key.strategy';
-import { BearerTokenStrategy } from './authentication/strategies/bearer-token.strategy';
-import { ClientCertificateStrategy } from './authentication/strategies/client-certificate.strategy';
 import { IdentityCoreModule } from './identity-core.module';
 import { MtlsModule } from './mtls/mtls.module';
 import { OAuthModule } from './oauth/oauth.module';
@@ -22,8 +18,8 @@ export class IdentityModule {
     return {
       module: IdentityModule,
       global: true,
-      imports: [PassportModule, IdentityCoreModule, TenancyModule, OAuthModule, TokensModule, ApiKeysModule, MtlsModule],
-      providers: [ApiKeyStrategy, BearerTokenStrategy, ClientCertificateStrategy, AuthenticationGuard],
+      imports: [IdentityCoreModule, TenancyModule, OAuthModule, TokensModule, ApiKeysModule, MtlsModule],
+      providers: [AuthenticationGuard],
       exports: [AuthenticationGuard, IdentityCoreModule, TenancyModule, OAuthModule, TokensModule, ApiKeysModule, MtlsModule],
     };
   }

@@ -1,6 +1,6 @@
-import { ExecutionContext, Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditService } from '@infergate/audit';
 import { AuthenticationRequiredException, IS_PUBLIC_KEY, ProblemException } from '@infergate/common';
@@ -8,11 +8,19 @@ import { AnomalyBlocklist, GatewayMetrics, withSpan } from '@infergate/observabi
 import { CLIENT_CERTIFICATE_READER, ClientCertificateReader } from '../mtls/client-certificate';
 import type { AuthenticatedRequest, Principal } from '../principal';
 import { InsufficientScopeException, InvalidTokenException } from './authentication.errors';
-import { presentedCredential } from './credentials';
+import {
+  ACCESS_TOKEN_VERIFIER,
+  AccessTokenVerifier,
+  API_KEY_VERIFIER,
+  ApiKeyVerifier,
+  CERTIFICATE_AUTHENTICATOR,
+  CertificateAuthenticator,
+  type CredentialContext,
+} from './credential-verifiers';
+import { MAX_CREDENTIAL_LENGTH, presentedCredential, type PresentedCredential } from './credentials';
 import { FailedAuthLimiter } from './failed-auth.limiter';
 import { ipInAnyCidr } from './ip-match';
 import { REQUIRED_SCOPES_KEY } from './scopes.decorator';
-import type { RequestWithCredential } from './strategies/presented-credential';
 import type { Scope } from '../tenancy/tenancy.types';
 import { SuccessAuditSampler } from './success-audit-sampler';
 
@@ -21,14 +29,14 @@ const METRIC_METHODS: Record<string, string> = { 'api-key': 'api_key', bearer: '
 
 /**
  * Global deny-by-default authentication (APP_GUARD 1). A route is reachable without credentials only
- * when marked @Public(). Otherwise the one credential the request presents is verified by the passport
- * strategy for its kind, the principal is attached to the request, and the route's required scopes
+ * when marked @Public(). Otherwise the one credential the request presents is verified by the verifier
+ * for its kind, the principal is attached to the request, and the route's required scopes
  * are checked. Every failure is audited, and a success the first time a credential is used from a
  * source and every five minutes while it is (SuccessAuditSampler); repeated failures from one source
  * are slowed, then refused.
  */
 @Injectable()
-export class AuthenticationGuard extends AuthGuard(['api-key', 'bearer', 'client-certificate']) {
+export class AuthenticationGuard implements CanActivate {
   private readonly logger = new Logger(AuthenticationGuard.name);
   private readonly successAudit = new SuccessAuditSampler();
 
@@ -37,55 +45,74 @@ export class AuthenticationGuard extends AuthGuard(['api-key', 'bearer', 'client
     private readonly limiter: FailedAuthLimiter,
     private readonly audit: AuditService,
     @Inject(CLIENT_CERTIFICATE_READER) private readonly certificates: ClientCertificateReader,
+    @Inject(ACCESS_TOKEN_VERIFIER) private readonly tokens: AccessTokenVerifier,
+    @Inject(API_KEY_VERIFIER) private readonly apiKeys: ApiKeyVerifier,
+    @Inject(CERTIFICATE_AUTHENTICATOR) private readonly certificateAuthenticator: CertificateAuthenticator,
     @Optional() private readonly metrics?: GatewayMetrics,
     @Optional() private readonly blocklist?: AnomalyBlocklist,
-  ) {
-    super();
-  }
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
     return withSpan('authenticate', () => this.authenticate(context, targets));
   }
 
   private async authenticate(context: ExecutionContext, targets: Parameters<Reflector['getAllAndOverride']>[1]): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<RequestWithCredential & AuthenticatedRequest & { user?: Principal }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
     const clientIp = request.ip;
     this.limiter.assertAllowed(clientIp);
+    let credential: PresentedCredential | undefined;
     let principal: Principal;
     try {
-      request.credential = presentedCredential(request);
-      request.credentialContext = { clientIp, certificate: this.certificates.read(request) };
-      await super.canActivate(context);
-      principal = request.user as Principal;
+      credential = presentedCredential(request);
+      principal = await this.verify(credential, { clientIp, certificate: this.certificates.read(request) });
       if (principal.allowedCidrs.length > 0 && !ipInAnyCidr(clientIp, principal.allowedCidrs)) {
         throw new InvalidTokenException('source_not_allowed');
       }
     } catch (error) {
-      await this.onFailure(error, request, clientIp);
+      await this.onFailure(error, request, credential, clientIp);
       throw error;
     }
     // A principal an anomaly detector blocked (observability.anomalyBlockSeconds) is refused for a while.
     this.blocklist?.assertPrincipalAllowed(principal.subject);
     request.principal = principal;
-    // The request logger (pino-http) reads the raw request: principal id and org go on its lines.
+    // The access log reads the raw request: principal id and org go on its line.
     const raw = (request as { raw?: { principal?: Principal } }).raw;
     if (raw) raw.principal = principal;
-    this.record(request, principal, 'success');
+    this.record(request, credential, principal, 'success');
 
     const required = this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES_KEY, targets);
     if (required && !required.every((scope) => principal.scopes.includes(scope))) throw new InsufficientScopeException(required);
     return true;
   }
 
-  override handleRequest<TUser = Principal>(error: unknown, principal: TUser | false | null): TUser {
-    if (error) throw error instanceof Error ? error : new InvalidTokenException('malformed');
-    if (!principal) throw new AuthenticationRequiredException();
-    return principal;
+  /**
+   * The verifier for the credential's kind. Without a header credential, a verified client certificate
+   * registered to an application authenticates; with neither, the answer is the bare 401 challenge.
+   */
+  private async verify(credential: PresentedCredential, context: CredentialContext): Promise<Principal> {
+    switch (credential.kind) {
+      case 'api-key':
+        return this.apiKeys.verify(credential.value, context);
+      case 'bearer':
+        // Refused before any parsing or cryptography.
+        if (credential.value.length > MAX_CREDENTIAL_LENGTH) throw new InvalidTokenException('malformed');
+        return this.tokens.verify(credential.value, context);
+      case 'none': {
+        const principal = context.certificate ? await this.certificateAuthenticator.authenticate(context.certificate, context) : undefined;
+        if (!principal) throw new AuthenticationRequiredException();
+        return principal;
+      }
+    }
   }
 
-  private async onFailure(error: unknown, request: RequestWithCredential, clientIp: string): Promise<void> {
+  private async onFailure(
+    error: unknown,
+    request: FastifyRequest,
+    credential: PresentedCredential | undefined,
+    clientIp: string,
+  ): Promise<void> {
     // A request that presented nothing is not an attack; the bare challenge is the normal first step.
     if (error instanceof AuthenticationRequiredException) {
       this.metrics?.authentications.labels('none', 'failure', 'no_credentials').inc();
@@ -96,13 +123,19 @@ export class AuthenticationGuard extends AuthGuard(['api-key', 'bearer', 'client
       return;
     }
     const reason = error instanceof InvalidTokenException ? error.reason : error.type.split(':').pop();
-    this.record(request, undefined, 'failure', reason);
+    this.record(request, credential, undefined, 'failure', reason);
     const delayMs = this.limiter.recordFailure(clientIp);
     if (delayMs > 0) await sleep(delayMs);
   }
 
-  private record(request: RequestWithCredential, principal: Principal | undefined, outcome: 'success' | 'failure', reason?: string): void {
-    const method = principal?.authMethod ?? METRIC_METHODS[request.credential?.kind ?? 'none'] ?? 'none';
+  private record(
+    request: FastifyRequest,
+    credential: PresentedCredential | undefined,
+    principal: Principal | undefined,
+    outcome: 'success' | 'failure',
+    reason?: string,
+  ): void {
+    const method = principal?.authMethod ?? METRIC_METHODS[credential?.kind ?? 'none'] ?? 'none';
     this.metrics?.authentications.labels(method, outcome, reason ?? 'ok').inc();
     if (principal && !this.successAudit.shouldAudit(`${principal.authMethod}:${principal.tokenId ?? principal.subject}`, request.ip))
       return;
@@ -113,7 +146,7 @@ export class AuthenticationGuard extends AuthGuard(['api-key', 'bearer', 'client
       orgId: principal?.orgId ?? undefined,
       reason: reason ?? principal?.authMethod,
       requestId: String(request.id),
-      details: { method: principal?.authMethod ?? request.credential?.kind ?? null, clientIp: request.ip },
+      details: { method: principal?.authMethod ?? credential?.kind ?? null, clientIp: request.ip },
     });
   }
 }
