@@ -1,5 +1,6 @@
 export * from './metrics/gateway-metrics';
 export * from './metrics/http-metrics.recorder';
+export * from './metrics/label-children';
 export * from './metrics/management-server';
 export * from './observability.module';
 export * from './tracing/tracing';

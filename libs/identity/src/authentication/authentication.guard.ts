@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditService } from '@infergate/audit';
 import { AuthenticationRequiredException, IS_PUBLIC_KEY, ProblemException } from '@infergate/common';
-import { AnomalyBlocklist, GatewayMetrics, withSpan } from '@infergate/observability';
+import { AnomalyBlocklist, GatewayMetrics, LabelChildren, withSpan } from '@infergate/observability';
 import { CLIENT_CERTIFICATE_READER, ClientCertificateReader } from '../mtls/client-certificate';
 import type { AuthenticatedRequest, Principal } from '../principal';
 import { InsufficientScopeException, InvalidTokenException } from './authentication.errors';
@@ -39,6 +39,7 @@ const METRIC_METHODS: Record<string, string> = { 'api-key': 'api_key', bearer: '
 export class AuthenticationGuard implements CanActivate {
   private readonly logger = new Logger(AuthenticationGuard.name);
   private readonly successAudit = new SuccessAuditSampler();
+  private readonly attempts = new LabelChildren((method, outcome, reason) => this.metrics!.authentications.labels(method, outcome, reason));
 
   constructor(
     private readonly reflector: Reflector,
@@ -136,7 +137,7 @@ export class AuthenticationGuard implements CanActivate {
     reason?: string,
   ): void {
     const method = principal?.authMethod ?? METRIC_METHODS[credential?.kind ?? 'none'] ?? 'none';
-    this.metrics?.authentications.labels(method, outcome, reason ?? 'ok').inc();
+    if (this.metrics) this.attempts.of(method, outcome, reason ?? 'ok').inc();
     if (principal && !this.successAudit.shouldAudit(`${principal.authMethod}:${principal.tokenId ?? principal.subject}`, request.ip))
       return;
     void this.audit.record({

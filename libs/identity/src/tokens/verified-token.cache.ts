@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Principal } from '../principal';
 
 /** What a successful verification established, kept so that the next request skips the cryptography. */
@@ -32,7 +32,8 @@ export class VerifiedTokenCache {
   }
 
   static keyOf(token: string): string {
-    return createHash('sha256').update(token).digest('base64url');
+    // One-shot digest: no Hash object per request.
+    return hash('sha256', token, 'base64url');
   }
 
   get(key: string): VerifiedToken | undefined {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { AuditService, type AuditOutcome } from '@infergate/audit';
@@ -11,7 +11,7 @@ import {
   type ResolvedModelVersion,
   type VersionReference,
 } from '@infergate/model-registry';
-import { GatewayMetrics } from '@infergate/observability';
+import { GatewayMetrics, LabelChildren } from '@infergate/observability';
 import { ContractCompiler, contractCheckException, type CompiledContract, type ContractCheck } from '@infergate/validation';
 import { OnnxBackend } from '../onnx/onnx-backend';
 import { IdempotencyService } from '../resilience/idempotency/idempotency.service';
@@ -53,6 +53,13 @@ interface SurfacePlan {
  */
 @Injectable()
 export class InferenceService {
+  private readonly durations = new LabelChildren((model, version, backend) =>
+    this.metrics.inferenceDuration.labels(model, version, backend),
+  );
+  private readonly calls = new LabelChildren((model, version, backend, outcome) =>
+    this.metrics.inferenceRequests.labels(model, version, backend, outcome),
+  );
+
   constructor(
     @Inject(MODEL_RESOLVER) private readonly resolver: ModelResolver,
     private readonly compiler: ContractCompiler,
@@ -110,9 +117,7 @@ export class InferenceService {
     plan: SurfacePlan,
   ): Promise<InferenceAnswer> {
     const started = performance.now();
-    const inputDigest = createHash('sha256')
-      .update(JSON.stringify(body) ?? '')
-      .digest('hex');
+    const inputDigest = hash('sha256', JSON.stringify(body) ?? '', 'hex');
     const notes: PiiNotes = {};
     let resolved: ResolvedModelVersion | undefined;
     try {
@@ -316,7 +321,8 @@ export class InferenceService {
   }
 
   private observeDuration(resolved: ResolvedModelVersion, started: number): void {
-    this.metrics.inferenceDuration.observe(labels(resolved), (performance.now() - started) / 1000);
+    const { model, version, backend } = labels(resolved);
+    this.durations.of(model, version, backend).observe((performance.now() - started) / 1000);
   }
 
   // ---- audit and metrics -------------------------------------------------------------------------
@@ -348,7 +354,8 @@ export class InferenceService {
     notes: PiiNotes,
   ): void {
     const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
-    this.metrics.inferenceRequests.inc({ ...(resolved ? labels(resolved) : { model: '-', version: '-', backend: '-' }), outcome });
+    const { model, version, backend } = resolved ? labels(resolved) : { model: '-', version: '-', backend: '-' };
+    this.calls.of(model, version, backend, outcome).inc();
     void this.audit.record({
       action: 'inference.call',
       outcome: auditOutcome(status),

@@ -36,8 +36,12 @@ const NEVER_FORWARDED = new Set([
 /** Response headers a client never sees: hop-by-hop, recomputed ones and server identification. */
 const NEVER_RETURNED = new Set(['content-length', 'set-cookie', 'server', 'x-powered-by', 'via', 'alt-svc', 'location']);
 
-function connectionTokens(headers: UpstreamHeaders): Set<string> {
+const NO_TOKENS: ReadonlySet<string> = new Set();
+
+/** The header names a Connection header lists (they are hop-by-hop for this message). */
+function connectionTokens(headers: UpstreamHeaders): ReadonlySet<string> {
   const value = headers.connection;
+  if (value === undefined) return NO_TOKENS;
   const list = Array.isArray(value) ? value.join(',') : (value ?? '');
   return new Set(
     list

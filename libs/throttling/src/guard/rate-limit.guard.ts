@@ -12,7 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AuthenticationRequiredException, IS_PUBLIC_KEY, type InfergateConfig } from '@infergate/common';
 import type { AuthenticatedRequest, Principal } from '@infergate/identity';
-import { GatewayMetrics, withSpan } from '@infergate/observability';
+import { GatewayMetrics, LabelChildren, withSpan } from '@infergate/observability';
 import { PlanResolver } from '../plans';
 import type { LimitState, PlanLimits, RateLimitDecision, RateLimitRequest } from '../rate-limit.types';
 import { buildRateLimitRequest, type ChargeTarget } from './charges';
@@ -38,6 +38,9 @@ export interface ThrottledRequest extends AuthenticatedRequest {
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  private readonly decisions = new LabelChildren((scope, outcome) => this.metrics!.rateLimitDecisions.labels(scope, outcome));
+  private readonly quotaUse = new LabelChildren((org, period) => this.metrics!.quotaUsed.labels(org, period));
+
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storageService: ThrottlerStorage,
@@ -145,16 +148,16 @@ export class RateLimitGuard extends ThrottlerGuard {
   private recordMetrics(principal: Principal, decision: RateLimitDecision): void {
     if (!this.metrics) return;
     const denied = decision.denied;
-    if (!denied) this.metrics.rateLimitDecisions.labels('all', 'allowed').inc();
+    if (!denied) this.decisions.of('all', 'allowed').inc();
     else {
       const outcome = denied.kind === 'quota' ? 'quota_exhausted' : denied.kind === 'concurrency' ? 'concurrency' : 'limited';
       // Bucket names are scopes; quota and concurrency names are `<scope>-<period|concurrency>`.
-      this.metrics.rateLimitDecisions.labels(denied.name.split('-')[0], outcome).inc();
+      this.decisions.of(denied.name.split('-')[0], outcome).inc();
     }
     if (!principal.orgId) return;
     for (const state of decision.states) {
       if (state.kind !== 'quota' || !state.name.startsWith('organization-')) continue;
-      this.metrics.quotaUsed.labels(principal.orgId, state.name.slice('organization-'.length)).set(state.limit - state.remaining);
+      this.quotaUse.of(principal.orgId, state.name.slice('organization-'.length)).set(state.limit - state.remaining);
     }
   }
 

@@ -4,13 +4,24 @@ const DAY_MS = 86_400_000;
 
 /** One UTC calendar period: its id (part of the quota key), start and end in epoch milliseconds. */
 export interface QuotaPeriod {
-  id: string;
-  startMs: number;
-  endMs: number;
+  readonly id: string;
+  readonly startMs: number;
+  readonly endMs: number;
 }
+
+/** The last period computed of each kind: every decision of a day asks for the same one. */
+const lastPeriods: Partial<Record<QuotaCharge['period'], QuotaPeriod>> = {};
 
 /** The UTC day (`d:2026-11-26`) or month (`m:2026-11`) that contains `nowMs`. */
 export function quotaPeriod(period: QuotaCharge['period'], nowMs: number): QuotaPeriod {
+  const last = lastPeriods[period];
+  if (last !== undefined && nowMs >= last.startMs && nowMs < last.endMs) return last;
+  const computed = computePeriod(period, nowMs);
+  lastPeriods[period] = computed;
+  return computed;
+}
+
+function computePeriod(period: QuotaCharge['period'], nowMs: number): QuotaPeriod {
   const now = new Date(nowMs);
   const year = now.getUTCFullYear();
   const month = now.getUTCMonth();
