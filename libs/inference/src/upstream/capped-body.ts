@@ -7,49 +7,6 @@ export function discardBody(body: Readable): void {
   body.destroy();
 }
 
-/**
- * Reads a whole upstream body, refusing it as soon as it passes `maxBytes` (a declared
- * Content-Length over the cap is refused before reading): a huge answer is never buffered whole.
- */
-export async function readCappedBody(body: Readable, maxBytes: number, declaredLength?: string | string[]): Promise<Buffer> {
-  if (Number(declaredLength) > maxBytes) {
-    discardBody(body);
-    throw new UpstreamResponseTooLargeError();
-  }
-  // Events rather than `for await`: no async iterator and no promise per chunk on the hot path.
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        settle();
-        discardBody(body);
-        reject(new UpstreamResponseTooLargeError());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      settle();
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error): void => {
-      settle();
-      reject(error);
-    };
-    // A body destroyed without an error (the call aborted) closes without 'end'.
-    const onClose = (): void => {
-      settle();
-      reject(body.errored ?? new Error('upstream body closed early'));
-    };
-    const settle = (): void => {
-      body.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
-    };
-    body.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
-  });
-}
-
 export interface CappedBodyHooks {
   /** Turns an error of the upstream body into the error the consumer sees (a typed UpstreamError). */
   mapError: (error: unknown) => Error;

@@ -1,4 +1,5 @@
 import { Dispatcher } from 'undici';
+import type { SentTracker } from './buffered-exchange';
 
 /**
  * The legacy (callback) handler interface that undici's `request()` passes to `dispatch`
@@ -15,16 +16,18 @@ type LegacyHandler = Partial<
 const FORWARDED = ['onConnect', 'onResponseStarted', 'onHeaders', 'onData', 'onComplete', 'onError', 'onUpgrade'] as const;
 
 /**
- * A one-attempt view of a pool that records whether undici handed any byte of the request to the
- * socket. undici calls `onBodySent` / `onRequestSent` right after `socket.write` of the request
- * (headers and a Buffer body are written together), so `sent === false` after an error means the
+ * A one-attempt view of a pool for streamed answers (buffered ones use bufferedExchange) that
+ * records in `tracker` whether undici handed any byte of the request to the socket. undici calls
+ * `onBodySent` / `onRequestSent` right after `socket.write` of the request (headers and a Buffer body
+ * are written together), so `sent === false` after an error means the
  * model server cannot have seen this request: it is safe to retry even a non-idempotent inference.
  * Closing the pool stays the pool's business.
  */
 export class SentTrackingDispatcher extends Dispatcher {
-  sent = false;
-
-  constructor(private readonly pool: Dispatcher) {
+  constructor(
+    private readonly pool: Dispatcher,
+    private readonly tracker: SentTracker,
+  ) {
     super();
   }
 
@@ -48,11 +51,11 @@ export class SentTrackingDispatcher extends Dispatcher {
       if (method) tracked[name] = (...args) => method.apply(inner, args);
     }
     tracked.onBodySent = (...args) => {
-      this.sent = true;
+      this.tracker.sent = true;
       return inner.onBodySent?.(...args);
     };
     tracked.onRequestSent = (...args) => {
-      this.sent = true;
+      this.tracker.sent = true;
       return inner.onRequestSent?.(...args);
     };
     return tracked;

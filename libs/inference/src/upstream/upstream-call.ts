@@ -77,7 +77,7 @@ export class UpstreamCall {
    * The signal of one attempt: aborted with the call (same reason) or, until `headersReceived()`, when
    * the first-byte deadline passes (FIRST_BYTE_PASSED).
    */
-  attemptSignal(): { signal: AbortSignal; headersReceived(): void } {
+  attemptSignal(): { signal: AbortSignal; headersReceived: () => void } {
     const attempt = new AbortController();
     if (this.signal.aborted) attempt.abort(this.signal.reason);
     else this.signal.addEventListener('abort', () => attempt.abort(this.signal.reason), { once: true });

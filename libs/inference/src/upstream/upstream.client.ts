@@ -6,7 +6,8 @@ import type { HttpEndpoint, ResolvedModelVersion } from '@infergate/model-regist
 import { fullJitterBackoffMs, parseRetryAfterMs } from '../resilience/backoff';
 import { UpstreamMalformedError, UpstreamResponseTooLargeError } from '../resilience/upstream.errors';
 import { UpstreamGuards } from '../resilience/upstream-guards';
-import { CappedUpstreamBody, discardBody, readCappedBody } from './capped-body';
+import { bufferedExchange, type SentTracker } from './buffered-exchange';
+import { CappedUpstreamBody, discardBody } from './capped-body';
 import { childTraceparent } from './trace-context';
 import { UpstreamCall } from './upstream-call';
 import { classifyUpstreamFailure } from './upstream-error-classifier';
@@ -17,6 +18,13 @@ import type { UpstreamRequest, UpstreamResponse, UpstreamStream } from './upstre
 
 /** Statuses an idempotent request retries (429 only when the server says when, with Retry-After). */
 const RETRIED_STATUSES = new Set([502, 503, 504]);
+
+/** What an exchange gets for one attempt: its abort signal, where to mark the request sent, and the first-byte hook. */
+interface AttemptHandle {
+  signal: AbortSignal;
+  tracker: SentTracker;
+  onHeaders: () => void;
+}
 
 /** What one attempt produced, before the retry decision. */
 interface AttemptResult<B> {
@@ -48,10 +56,11 @@ export class UpstreamClient {
   /** One buffered exchange: status, filtered headers and the whole body (at most `inference.maxResponseBytes`). */
   async send(target: ResolvedModelVersion, request: UpstreamRequest): Promise<UpstreamResponse> {
     const call = this.open(target, request);
+    const maxBytes = this.config.inference.maxResponseBytes;
     try {
-      const result = await this.withRetries(call, request, async (response) => {
-        const body = await readCappedBody(response.body, this.config.inference.maxResponseBytes, response.headers['content-length']);
-        return { status: response.statusCode, headers: clientResponseHeaders(response.headers), body };
+      const result = await this.withRetries(call, request, async (options, attempt) => {
+        const answer = await bufferedExchange({ pool: call.target.pool, request: options, maxBytes, ...attempt });
+        return { status: answer.status, headers: clientResponseHeaders(answer.headers), body: answer.body };
       });
       return { ...result, attempts: call.attempts };
     } finally {
@@ -71,16 +80,21 @@ export class UpstreamClient {
       result = await this.withRetries(
         call,
         request,
-        (response) => {
+        async (options, attempt) => {
+          const response = await new SentTrackingDispatcher(call.target.pool, attempt.tracker).request({
+            ...options,
+            signal: attempt.signal,
+          });
+          attempt.onHeaders();
+          if (response.statusCode >= 300 && response.statusCode < 400) {
+            discardBody(response.body);
+            throw new UpstreamMalformedError('redirect');
+          }
           if (Number(response.headers['content-length']) > this.config.inference.maxResponseBytes) {
             discardBody(response.body);
             throw new UpstreamResponseTooLargeError();
           }
-          return Promise.resolve({
-            status: response.statusCode,
-            headers: clientResponseHeaders(response.headers),
-            body: response.body,
-          });
+          return { status: response.statusCode, headers: clientResponseHeaders(response.headers), body: response.body };
         },
         (discarded) => discardBody(discarded.body),
       );
@@ -113,10 +127,15 @@ export class UpstreamClient {
     return new UpstreamCall(endpoint, upstream, this.guards.for(upstream.origin, endpoint.maxInFlight), deadlines, request.signal);
   }
 
+  /**
+   * Runs `exchange` once per attempt with the attempt's request options and signal, and repeats it
+   * while that is safe and useful (see the class comment). `exchange` must mark `attempt.tracker.sent`
+   * once the request was written and call `attempt.onHeaders()` when the answer's headers arrive.
+   */
   private async withRetries<B>(
     call: UpstreamCall,
     request: UpstreamRequest,
-    read: (response: Dispatcher.ResponseData) => Promise<AttemptResult<B>>,
+    exchange: (options: Dispatcher.DispatchOptions, attempt: AttemptHandle) => Promise<AttemptResult<B>>,
     discard: (result: AttemptResult<B>) => void = () => undefined,
   ): Promise<AttemptResult<B>> {
     const upstream = call.target;
@@ -133,29 +152,25 @@ export class UpstreamClient {
 
     for (let retry = 0; ; retry += 1) {
       const permit = call.admit();
-      const dispatcher = new SentTrackingDispatcher(upstream.pool);
-      const attempt = call.attemptSignal();
+      const { signal, headersReceived } = call.attemptSignal();
+      const tracker: SentTracker = { sent: false };
       let result: AttemptResult<B>;
       try {
-        const response = await dispatcher.request({
-          method: request.method,
-          path,
-          headers: { ...baseHeaders, traceparent: childTraceparent(request.traceparent) },
-          body,
-          signal: attempt.signal,
-          // Backstops only: the first-byte and total deadlines are the call's own (precise) timers.
-          headersTimeout: call.deadlines.firstByteMs + 1_000,
-          bodyTimeout: call.deadlines.firstByteMs,
-        });
-        attempt.headersReceived();
-        if (response.statusCode >= 300 && response.statusCode < 400) {
-          discardBody(response.body);
-          throw new UpstreamMalformedError('redirect');
-        }
-        result = await read(response);
+        result = await exchange(
+          {
+            method: request.method,
+            path,
+            headers: { ...baseHeaders, traceparent: childTraceparent(request.traceparent) },
+            body,
+            // Backstops only: the first-byte and total deadlines are the call's own (precise) timers.
+            headersTimeout: call.deadlines.firstByteMs + 1_000,
+            bodyTimeout: call.deadlines.firstByteMs,
+          },
+          { signal, tracker, onHeaders: headersReceived },
+        );
       } catch (raw) {
-        attempt.headersReceived();
-        const failure = classifyUpstreamFailure(raw, dispatcher.sent, attempt.signal.reason);
+        headersReceived();
+        const failure = classifyUpstreamFailure(raw, tracker.sent, signal.reason);
         if (failure.breakerFailure) permit.failure();
         else permit.cancel();
         failure.error.attempts = call.attempts;
