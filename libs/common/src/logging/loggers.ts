@@ -14,14 +14,26 @@ export interface GatewayLoggers {
 
 /** Pending log output beyond which lines are dropped rather than held: a stalled stdout cannot eat memory. */
 const MAX_BUFFERED_LOG_BYTES = 16 * 1024 * 1024;
+/** Lines are written in batches of at least this many bytes (about 15 access lines)... */
+const LOG_BATCH_BYTES = 4096;
+/** ...or after at most this long, whichever comes first. */
+const LOG_FLUSH_INTERVAL_MS = 100;
 
 /**
- * stdout written asynchronously: lines queue while a write is in flight and go out together, instead
- * of one blocking write(2) per line on the request path. pino registers a synchronous flush on exit,
- * so lines written before process.exit are not lost.
+ * stdout written asynchronously and in batches: one write(2) per ~4 KiB or 100 ms instead of one
+ * blocking write per line on the request path (profiled: ~9% of a pass-through request's CPU). A line
+ * reaches stdout at most 100 ms late; pino registers a synchronous flush on exit, so lines written
+ * before process.exit are not lost (a kill -9 can lose the last 100 ms: the audit trail, not the log,
+ * is the record that must survive).
  */
 export function stdoutDestination(): DestinationStream {
-  return pino.destination({ dest: 1, sync: false, maxLength: MAX_BUFFERED_LOG_BYTES });
+  return pino.destination({
+    dest: 1,
+    sync: false,
+    minLength: LOG_BATCH_BYTES,
+    periodicFlush: LOG_FLUSH_INTERVAL_MS,
+    maxLength: MAX_BUFFERED_LOG_BYTES,
+  });
 }
 
 export function createGatewayLoggers(level: string, destination: DestinationStream = stdoutDestination()): GatewayLoggers {
