@@ -6,27 +6,28 @@ import { DatabaseService } from '@infergate/database';
 import { GatewayMetrics } from '@infergate/observability';
 import { AuditEventInput } from './audit-event';
 import { AuditEventEntity } from './audit-event.entity';
+import { AuditEventWriter } from './audit-event-writer';
 import { AuditChain } from './chain/audit-chain';
 import { AuditSpool } from './spool/audit-spool';
 
 /** How often the spool is retried while the database is away. */
 export const AUDIT_REPLAY_INTERVAL_MS = 2_000;
-/** PostgreSQL allows 65535 parameters per statement; 15 columns × 2000 rows stays well below. */
-const MAX_ROWS_PER_STATEMENT = 2_000;
 
 /**
  * The one door through which every module records what happened. Recording is cheap and never
  * throws: the event is hashed into this process's chain and queued in memory, and a writer off the
- * request path inserts the queue in batches (one multi-row INSERT per batch). When the database
- * refuses a batch, the batch and every later event go to the durable spool (append + fsync) until a
- * replayer has put the spool back into the database, so events stay in order and are never lost
- * once spooled. Inserts ignore ids already stored, so a replay after a crash duplicates nothing.
+ * request path inserts the queue in batches (AuditEventWriter: raw SQL; on SQLite, short transactions
+ * with the event loop let through between them). When the database refuses a batch, the batch and
+ * every later event go to the durable spool (append + fsync) until a replayer has put the spool back
+ * into the database, so events stay in order and are never lost once spooled. Inserts ignore ids
+ * already stored, so a replay after a crash duplicates nothing.
  */
 @Injectable()
 export class AuditService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(AuditService.name);
   private readonly chain = new AuditChain();
   private readonly spool: AuditSpool;
+  private readonly writer: AuditEventWriter;
   private readonly batchSize: number;
   private readonly flushIntervalMs: number;
   /** Above this many queued events, the queue goes to the spool instead of waiting for the database. */
@@ -35,6 +36,8 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
   /** Every write, spool append and replay runs here, one after another, in order. */
   private lane: Promise<void> = Promise.resolve();
   private flushTimer?: NodeJS.Timeout;
+  /** The pending flushTimer is the immediate one (a full batch): later events need not re-arm it. */
+  private flushTimerImmediate = false;
   private replayTimer?: NodeJS.Timeout;
   private drainScheduled = false;
   private replayScheduled = false;
@@ -49,6 +52,7 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
     this.flushIntervalMs = config.audit.flushIntervalMs;
     this.maxQueued = Math.max(10_000, this.batchSize * 10);
     this.spool = new AuditSpool(AuditSpool.rootFor(config.audit.spoolDir, databaseIdentity(config)), this.chain.id);
+    this.writer = new AuditEventWriter(database.dataSource);
   }
 
   /** This process's chain id. */
@@ -121,8 +125,9 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
 
   private scheduleDrain(delayMs: number): void {
     if (this.drainScheduled) return;
-    if (this.flushTimer && delayMs > 0) return;
+    if (this.flushTimer && (delayMs > 0 || this.flushTimerImmediate)) return;
     clearTimeout(this.flushTimer);
+    this.flushTimerImmediate = delayMs === 0;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       void this.drainNow();
@@ -219,19 +224,11 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
     }
   }
 
-  /** One multi-row INSERT per batch (split only beyond the driver's parameter limit); known ids are skipped. */
+  /** Stores a batch; known ids are skipped. */
   private async insert(rows: AuditEventEntity[]): Promise<void> {
-    const repository = this.database.repository(AuditEventEntity);
-    for (let start = 0; start < rows.length; start += MAX_ROWS_PER_STATEMENT) {
-      await repository
-        .createQueryBuilder()
-        .insert()
-        .into(AuditEventEntity)
-        .values(rows.slice(start, start + MAX_ROWS_PER_STATEMENT))
-        .orIgnore()
-        .updateEntity(false)
-        .execute();
-    }
+    // Throws (503) until the schema is current, as every repository does: the batch is spooled meanwhile.
+    this.database.repository(AuditEventEntity);
+    await this.writer.insert(rows);
   }
 
   private updateDepth(): void {
