@@ -1,25 +1,17 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { Writable } from 'node:stream';
 import { createGatewayLoggers } from './loggers';
 import { registerAccessLog } from './access-log';
+import { captureLog, type LogCapture } from './testing/log-capture';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const TOKEN = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhcHAifQ.c2lnbmF0dXJl';
 
 /** A real Fastify server with the gateway's access log writing into a string. */
-async function loggedServer(
-  level = 'info',
-): Promise<{ app: FastifyInstance; url: string; raw: () => string; lines: () => Record<string, unknown>[] }> {
-  let text = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
+async function loggedServer(level = 'info'): Promise<LogCapture & { app: FastifyInstance; url: string }> {
+  const log = captureLog();
   let next = 0;
   const app = Fastify({ genReqId: () => `req-${(next += 1)}` });
-  registerAccessLog(app, createGatewayLoggers(level, sink).access);
+  registerAccessLog(app, createGatewayLoggers(level, log.stream).access);
   app.get('/v1/models', (request) => {
     (request.raw as { principal?: unknown }).principal = {
       subject: 'app-123',
@@ -35,17 +27,7 @@ async function loggedServer(
     throw new Error('upstream exploded');
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    app,
-    url,
-    raw: () => text,
-    lines: () =>
-      text
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
+  return { ...log, app, url };
 }
 
 /** Log lines are written asynchronously after the response: wait until `count` have arrived. */

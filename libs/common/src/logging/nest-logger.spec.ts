@@ -1,26 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { Writable } from 'node:stream';
 import { createGatewayLoggers } from './loggers';
 import { PinoNestLogger } from './nest-logger';
+import { captureLog, type LogCapture } from './testing/log-capture';
 
-function capture(level = 'debug'): { service: PinoNestLogger; lines: () => Record<string, unknown>[]; raw: () => string } {
-  let text = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return {
-    service: new PinoNestLogger(createGatewayLoggers(level, sink).app),
-    raw: () => text,
-    lines: () =>
-      text
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
+function capture(level = 'debug'): LogCapture & { service: PinoNestLogger } {
+  const log = captureLog();
+  return { ...log, service: new PinoNestLogger(createGatewayLoggers(level, log.stream).app) };
 }
 
 describe('PinoNestLogger', () => {
