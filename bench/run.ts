@@ -18,7 +18,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BenchGateway, builtServer, createTenancy, issueToken, issueTokenPool, startBenchGateway, type Tenancy } from './harness/gateway';
+import {
+  BenchGateway,
+  builtServer,
+  createTenancy,
+  gatewayNodeFlags,
+  issueToken,
+  issueTokenPool,
+  startBenchGateway,
+  type Tenancy,
+} from './harness/gateway';
 import { summarizeProfiles } from './harness/cpu-profile';
 import { machineFacts } from './harness/machine';
 import { runMicroBenches } from './harness/micro';
@@ -351,6 +360,7 @@ async function main(): Promise<void> {
       tokenPool: options.pool,
       verifiedTokenCacheEntries: VERIFIED_TOKEN_CACHE_ENTRIES,
       loads: LOADS,
+      gatewayNodeFlags: gatewayNodeFlags(),
     },
     machine,
     targets: targets.map(({ id, name, kind, unavailable, poolSize }) => ({ id, name, kind, unavailable, poolSize })),

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { freePort, waitForOk } from './ports';
 import { registerTempDir, startProcess, StartedProcess } from './processes';
@@ -43,6 +43,19 @@ export function buildGateway(): string {
 /** A compiled bench server (mock upstream, bare proxy): plain JavaScript like the gateway. */
 export function builtServer(name: 'mock-upstream' | 'bare-proxy'): string {
   return join(dirname(buildGateway()), '..', 'servers', `${name}.js`);
+}
+
+/**
+ * The Node/V8 flags the gateway runs with: those of `npm run start:prod` (package.json), which
+ * `npm start` and the container image use too, so that the bench measures the process as deployed
+ * (heap sizing decides a good part of its RSS). Throws when the script is not `node [flags] <main>`.
+ */
+export function gatewayNodeFlags(packageJsonFile = join(REPO_ROOT, 'package.json')): string[] {
+  const { scripts } = JSON.parse(readFileSync(packageJsonFile, 'utf8')) as { scripts?: Record<string, string> };
+  const script = scripts?.['start:prod'] ?? '';
+  const match = /^node((?: --[a-z0-9-]+(?:=\S+)?)*) dist\/apps\/gateway\/src\/main\.js$/.exec(script);
+  if (!match) throw new Error(`package.json start:prod is not "node [--flag ...] dist/apps/gateway/src/main.js": ${script}`);
+  return match[1].split(' ').filter(Boolean);
 }
 
 /** The input contract of the bench model `m`: a few numeric features, as a small tabular model has. */
@@ -102,7 +115,7 @@ export async function startBenchGateway(options: GatewayOptions): Promise<BenchG
     ...(options.observability === false ? { BENCH_OBSERVABILITY: 'off' } : {}),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: `ig-bench-${randomBytes(4).toString('hex')}:` } : {}),
   };
-  const { process: child } = await startProcess(`gateway (${options.label})`, process.execPath, [buildGateway()], {
+  const { process: child } = await startProcess(`gateway (${options.label})`, process.execPath, [...gatewayNodeFlags(), buildGateway()], {
     cwd: REPO_ROOT,
     env,
   });

@@ -38,6 +38,8 @@ export interface RunRecord {
     tokenPool: number;
     verifiedTokenCacheEntries: number;
     loads: readonly LoadShape[];
+    /** The gateways' Node/V8 flags: those of `npm run start:prod` (absent in records made before they were noted). */
+    gatewayNodeFlags?: string[];
   };
   machine: MachineFacts;
   targets: TargetInfo[];
@@ -333,6 +335,7 @@ export function renderMarkdown(record: RunRecord, summary: Summary): string {
     '8. **full chain, audit and HTTP metrics off** — as 5 against a third gateway whose audit trail records nothing and whose HTTP metrics and anomaly hooks are not registered (bench-only switch in `bench/gateway/main.ts`): 5 against 8 is the cost of observability.',
     '',
     `The gateways run the embedded profile (SQLite), \`NODE_ENV=production\`, \`LOG_LEVEL=${settings.logLevel}\` (one access-log line per request), the demo ONNX model not seeded, ` +
+      (settings.gatewayNodeFlags ? `the Node flags of \`npm start\` (\`node ${settings.gatewayNodeFlags.join(' ')}\`), ` : '') +
       'the pre-auth flood limiter and the plan set far above the load (bench/plans: limits are checked and charged, never refused). ' +
       "The bench organization's model `m` has an input contract of 4 numeric features, backend kserve-v2 to the Node mock, stage production.",
     '',

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Feature, TensorDatatype } from '@infergate/validation';
 import type { NamedTensor } from '../surfaces/tensors';
 import { UpstreamTimeoutError } from '../resilience/upstream.errors';
 import { ModelExecutionFailedException, ModelInputMismatchException } from './onnx.errors';
-import { OnnxSessionPool } from './onnx-session-pool';
+import { loadOnnxRuntime, OnnxRuntime, OnnxSessionPool } from './onnx-session-pool';
 
 /** onnxruntime element types ↔ OIP v2 datatypes. */
 const TO_DATATYPE: Partial<Record<Tensor.Type, TensorDatatype>> = {
@@ -59,7 +59,9 @@ export class OnnxBackend {
   async infer(modelPath: string, inputs: NamedTensor[], features: readonly Feature[], deadlineMs: number): Promise<NamedTensor[]> {
     const deadline = Date.now() + deadlineMs;
     const session = await withDeadline(this.pool.session(modelPath), deadlineMs);
-    const feeds = this.feeds(session, inputs, features);
+    // Loaded by the session's creation: this only picks up the module.
+    const { Tensor } = await loadOnnxRuntime();
+    const feeds = this.feeds(Tensor, session, inputs, features);
     let results: InferenceSession.ReturnType;
     try {
       results = await withDeadline(session.run(feeds), Math.max(0, deadline - Date.now()), true);
@@ -70,7 +72,12 @@ export class OnnxBackend {
     return session.outputNames.map((name) => fromOrtTensor(name, results[name]));
   }
 
-  private feeds(session: InferenceSession, inputs: NamedTensor[], features: readonly Feature[]): InferenceSession.FeedsType {
+  private feeds(
+    TensorClass: OnnxRuntime['Tensor'],
+    session: InferenceSession,
+    inputs: NamedTensor[],
+    features: readonly Feature[],
+  ): InferenceSession.FeedsType {
     const declared = new Map(session.inputMetadata.map((meta) => [meta.name, meta.isTensor ? meta.type : undefined] as const));
     const byName = new Map(inputs.map((input) => [input.name, input]));
     let supplied = inputs;
@@ -81,7 +88,7 @@ export class OnnxBackend {
     for (const input of supplied) {
       const type = declared.get(input.name);
       if (type === undefined) throw new ModelInputMismatchException(`The model has no tensor input named "${input.name}".`);
-      feeds[input.name] = toOrtTensor(input, type);
+      feeds[input.name] = toOrtTensor(TensorClass, input, type);
     }
     const missing = session.inputNames.filter((name) => !(name in feeds));
     if (missing.length > 0)
@@ -120,77 +127,77 @@ function toNumber(value: number | boolean | string, feature: string): number {
   throw new ModelInputMismatchException(`The feature "${feature}" is text; this model takes numbers only.`);
 }
 
-function toOrtTensor(input: NamedTensor, type: Tensor.Type): Tensor {
+function toOrtTensor(TensorClass: OnnxRuntime['Tensor'], input: NamedTensor, type: Tensor.Type): Tensor {
   const values = input.data;
   switch (type) {
     case 'float32':
-      return new Tensor(
+      return new TensorClass(
         'float32',
         Float32Array.from(values, (v) => Number(v)),
         input.shape,
       );
     case 'float64':
-      return new Tensor(
+      return new TensorClass(
         'float64',
         Float64Array.from(values, (v) => Number(v)),
         input.shape,
       );
     case 'int32':
-      return new Tensor(
+      return new TensorClass(
         'int32',
         Int32Array.from(values, (v) => Number(v)),
         input.shape,
       );
     case 'int64':
-      return new Tensor(
+      return new TensorClass(
         'int64',
         BigInt64Array.from(values, (v) => BigInt(Math.trunc(Number(v)))),
         input.shape,
       );
     case 'int8':
-      return new Tensor(
+      return new TensorClass(
         'int8',
         Int8Array.from(values, (v) => Number(v)),
         input.shape,
       );
     case 'int16':
-      return new Tensor(
+      return new TensorClass(
         'int16',
         Int16Array.from(values, (v) => Number(v)),
         input.shape,
       );
     case 'uint8':
-      return new Tensor(
+      return new TensorClass(
         'uint8',
         Uint8Array.from(values, (v) => Number(v)),
         input.shape,
       );
     case 'uint16':
-      return new Tensor(
+      return new TensorClass(
         'uint16',
         Uint16Array.from(values, (v) => Number(v)),
         input.shape,
       );
     case 'uint32':
-      return new Tensor(
+      return new TensorClass(
         'uint32',
         Uint32Array.from(values, (v) => Number(v)),
         input.shape,
       );
     case 'uint64':
-      return new Tensor(
+      return new TensorClass(
         'uint64',
         BigUint64Array.from(values, (v) => BigInt(Math.trunc(Number(v)))),
         input.shape,
       );
     case 'bool':
-      return new Tensor(
+      return new TensorClass(
         'bool',
         Uint8Array.from(values, (v) => (v === true || v === 1 ? 1 : 0)),
         input.shape,
       );
     case 'string':
-      return new Tensor('string', values.map(String), input.shape);
+      return new TensorClass('string', values.map(String), input.shape);
     default:
       throw new ModelInputMismatchException(`The model's input "${input.name}" has an element type the gateway does not feed (${type}).`);
   }

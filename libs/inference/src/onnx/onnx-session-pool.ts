@@ -1,9 +1,24 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
 import { ModelFileUnavailableException } from './onnx.errors';
+
+export type OnnxRuntime = typeof import('onnxruntime-node');
+
+let runtime: Promise<OnnxRuntime> | undefined;
+
+/**
+ * onnxruntime-node, loaded on the first model call rather than at start-up: its native library costs
+ * every replica several MB of resident memory, and most deployments serve no in-process model. The
+ * first call to an `onnx` model takes that much longer (the library loads once, in tens of ms, before
+ * the session is created); later calls do not.
+ */
+export function loadOnnxRuntime(): Promise<OnnxRuntime> {
+  runtime ??= import('onnxruntime-node');
+  return runtime;
+}
 
 /**
  * One onnxruntime session per model file, created on first use and kept for the life of the process
@@ -46,6 +61,7 @@ export class OnnxSessionPool implements OnApplicationShutdown {
   private async create(modelPath: string): Promise<InferenceSession> {
     const file = await this.locate(modelPath);
     try {
+      const { InferenceSession } = await loadOnnxRuntime();
       // One intra-op thread: the gateway serves many small concurrent calls; parallelism comes from
       // onnxruntime running sessions off the event loop, not from splitting one tiny matmul.
       const session = await InferenceSession.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });

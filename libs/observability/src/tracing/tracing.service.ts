@@ -1,9 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { context, propagation, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
 import { setTracingActive } from './tracing';
 
@@ -13,21 +10,30 @@ import { setTracingActive } from './tracing';
  * propagation, registered globally. Without an endpoint nothing is registered, so every API call hits
  * OpenTelemetry's no-op tracer and the gateway's own helpers (withSpan) skip even that.
  *
- * The provider is registered when the service is constructed (module initialisation), so that the
- * request hooks, registered afterwards, see `enabled`; it is flushed and unregistered on shutdown.
+ * The SDK packages (provider, exporter, resources) are loaded only when an endpoint is set: a gateway
+ * without tracing does not carry them in memory. `enabled` is known from the configuration when the
+ * service is constructed, so that the request hooks, registered afterwards, see it; the provider is
+ * registered during module initialisation, before the application serves a request, and flushed and
+ * unregistered on shutdown.
  */
 @Injectable()
-export class TracingService implements OnApplicationShutdown {
+export class TracingService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(TracingService.name);
-  private readonly provider: NodeTracerProvider | null;
+  private readonly endpoint: string | undefined;
+  private readonly serviceName: string;
+  private provider: NodeTracerProvider | null = null;
 
   constructor(@Inject(APP_CONFIG) config: InfergateConfig) {
-    const { otlpEndpoint, serviceName } = config.observability;
-    this.provider = otlpEndpoint ? this.register(otlpEndpoint, serviceName) : null;
+    this.endpoint = config.observability.otlpEndpoint;
+    this.serviceName = config.observability.serviceName;
   }
 
   get enabled(): boolean {
-    return this.provider !== null;
+    return Boolean(this.endpoint);
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (this.endpoint && !this.provider) this.provider = await this.register(this.endpoint, this.serviceName);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -38,12 +44,19 @@ export class TracingService implements OnApplicationShutdown {
     } catch (error) {
       this.logger.warn({ event: 'tracing.shutdown_failed', err: error }, 'spans could not be flushed on shutdown');
     }
+    this.provider = null;
     trace.disable();
     context.disable();
     propagation.disable();
   }
 
-  private register(endpoint: string, serviceName: string): NodeTracerProvider {
+  private async register(endpoint: string, serviceName: string): Promise<NodeTracerProvider> {
+    const [{ OTLPTraceExporter }, { resourceFromAttributes }, { BatchSpanProcessor }, { NodeTracerProvider }] = await Promise.all([
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/sdk-trace-base'),
+      import('@opentelemetry/sdk-trace-node'),
+    ]);
     const exporter = new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces`, timeoutMillis: 5_000 });
     const provider = new NodeTracerProvider({
       resource: resourceFromAttributes({ 'service.name': serviceName }),
