@@ -42,6 +42,7 @@ export function auditEventWriterContract(name: string, options: AuditEventWriter
     });
 
     afterEach(async () => {
+      await subject.writer.close();
       await subject.bed.close();
       removeTestbedDir(subject.bed.dir);
     });

@@ -1,26 +1,18 @@
-import type { Database as SqliteHandle, Statement } from 'better-sqlite3';
+import type { Database as SqliteHandle } from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { AuditEventEntity } from './audit-event.entity';
+import { SqliteWriterThread } from './sqlite-writer-thread';
 
 /** PostgreSQL allows 65535 parameters per statement; rows per statement are capped below that and at this. */
 const MAX_ROWS_PER_STATEMENT = 2_000;
 const MAX_PARAMETERS_PER_STATEMENT = 65_535;
 /**
- * SQLite rows per transaction. better-sqlite3 is synchronous: a transaction blocks the event loop for
- * as long as it runs, so a batch is written in chunks this small, with the event loop let through
- * between them. A row costs SQLite 10–15 µs here (six indexes), so a chunk blocks for about 1 ms;
- * smaller chunks would add commits for little gain.
+ * Rows whose values are prepared between two turns of the event loop. Preparing is cheap (the
+ * driver's value conversions), but a large backlog should not hold the loop for long either.
  */
-export const SQLITE_ROWS_PER_TRANSACTION = 64;
-/**
- * How long (per batch) the writer waits for a transaction someone else opened on the shared SQLite
- * connection before writing anyway, inside it, as TypeORM's query builder always did: events written
- * inside another module's transaction would vanish from the trail, and leave a gap in the chain, if
- * that transaction rolled back.
- */
-const FOREIGN_TRANSACTION_WAIT_MS = 2_000;
+export const SQLITE_ROWS_PER_TURN = 64;
 
 /** How rows become statement parameters; derived once from the entity metadata. */
 interface Plan {
@@ -29,12 +21,6 @@ interface Plan {
   columns: readonly ColumnMetadata[];
   /** `"audit_events" ("id", "occurred_at", …)`, escaped by the driver. */
   target: string;
-}
-
-/** SQLite's prepared statement and the transaction around a chunk, both bound to one connection handle. */
-interface SqliteWriter {
-  handle: SqliteHandle;
-  insertChunk: (values: readonly unknown[][]) => void;
 }
 
 /**
@@ -51,13 +37,14 @@ interface SqliteWriter {
  *   32,000 parameters), through `dataSource.query`. `ON CONFLICT` names no target, as TypeORM's
  *   `orIgnore()` did: a row that collides on the (chain, seq) index is skipped like one that
  *   collides on its id, rather than failing its whole batch on every replay.
- * - SQLite: one prepared `INSERT OR IGNORE`, run per row inside a transaction of at most
- *   SQLITE_ROWS_PER_TRANSACTION rows, on the raw better-sqlite3 handle, yielding to the event loop
- *   before each chunk so that no single block is longer than a chunk.
+ * - SQLite: one prepared `INSERT OR IGNORE` per row, the whole batch in one transaction, run on a
+ *   worker thread with its own connection (SqliteWriterThread): the commit's fsync blocks the thread,
+ *   not the event loop. An in-memory database (tests) cannot be shared with a thread and is written
+ *   on the main connection.
  */
 export class AuditEventWriter {
   private plan?: Plan;
-  private sqlite?: SqliteWriter;
+  private thread?: SqliteWriterThread;
   /** PostgreSQL statement texts by row count (batches are mostly the same few sizes). */
   private readonly postgresSql = new Map<number, string>();
 
@@ -86,16 +73,35 @@ export class AuditEventWriter {
 
   private async insertSqlite(rows: readonly AuditEventEntity[]): Promise<void> {
     const plan = this.currentPlan();
-    // One bound on the wait for a foreign transaction per batch, not per chunk.
-    const waitUntil = Date.now() + FOREIGN_TRANSACTION_WAIT_MS;
-    for (let start = 0; start < rows.length; start += SQLITE_ROWS_PER_TRANSACTION) {
-      // Let the request path through before each chunk: also between the batches of one drain.
-      await yieldToEventLoop();
-      const writer = await this.sqliteWriter(plan, waitUntil);
-      const values: unknown[][] = [];
-      for (const row of rows.slice(start, start + SQLITE_ROWS_PER_TRANSACTION)) values.push(this.appendValues(plan, row, []));
-      writer.insertChunk(values);
+    const values: unknown[][] = [];
+    for (let start = 0; start < rows.length; start += SQLITE_ROWS_PER_TURN) {
+      if (start > 0) await yieldToEventLoop();
+      for (const row of rows.slice(start, start + SQLITE_ROWS_PER_TURN)) values.push(this.appendValues(plan, row, []));
     }
+    const sql = `INSERT OR IGNORE INTO ${plan.target} VALUES (${plan.columns.map(() => '?').join(', ')})`;
+    if (!this.dataSource.isInitialized) throw new Error('the database connection is not open');
+    const file = (this.dataSource.options as { database?: unknown }).database;
+    if (typeof file !== 'string' || file === '' || file === ':memory:') {
+      this.insertOnMainConnection(sql, values);
+      return;
+    }
+    this.thread ??= new SqliteWriterThread(file);
+    await this.thread.write(sql, values);
+  }
+
+  /** Stops the SQLite writer thread, once the batches it holds are written. */
+  async close(): Promise<void> {
+    await this.thread?.close();
+    this.thread = undefined;
+  }
+
+  private insertOnMainConnection(sql: string, values: readonly unknown[][]): void {
+    const handle = (this.dataSource.driver as unknown as { databaseConnection?: SqliteHandle }).databaseConnection;
+    if (!handle?.open) throw new Error('the database connection is not open');
+    const statement = handle.prepare(sql);
+    handle.transaction(() => {
+      for (const rowValues of values) statement.run(rowValues);
+    })();
   }
 
   /** The row's values, converted by the driver exactly as TypeORM converts them, appended to `into`. */
@@ -123,28 +129,6 @@ export class AuditEventWriter {
     if (this.postgresSql.size >= 16) this.postgresSql.clear();
     this.postgresSql.set(rowCount, sql);
     return sql;
-  }
-
-  /**
-   * The statement and transaction for the current connection handle. A DataSource destroyed and
-   * initialised again (the database came back) has a new handle: everything is prepared anew. The
-   * writer waits (bounded) while another module's transaction is open on the shared connection.
-   */
-  private async sqliteWriter(plan: Plan, waitUntil: number): Promise<SqliteWriter> {
-    const handle = (this.dataSource.driver as unknown as { databaseConnection?: SqliteHandle }).databaseConnection;
-    if (!this.dataSource.isInitialized || !handle?.open) throw new Error('the database connection is not open');
-    while (handle.inTransaction && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 1));
-    if (!this.dataSource.isInitialized || !handle.open) throw new Error('the database connection is not open');
-    if (this.sqlite?.handle !== handle) {
-      const placeholders = plan.columns.map(() => '?').join(', ');
-      const statement: Statement<unknown[]> = handle.prepare(`INSERT OR IGNORE INTO ${plan.target} VALUES (${placeholders})`);
-      // better-sqlite3 commits when the function returns and rolls back when it throws.
-      const insertChunk = handle.transaction((values: readonly unknown[][]) => {
-        for (const rowValues of values) statement.run(rowValues);
-      });
-      this.sqlite = { handle, insertChunk };
-    }
-    return this.sqlite;
   }
 
   /** Column list and table from the entity metadata; metadata is rebuilt when the DataSource is initialised again. */

@@ -116,6 +116,7 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
   async onApplicationShutdown(): Promise<void> {
     // Events recorded by other modules' shutdown hooks: to the database if it is still open, else the spool.
     await this.drainNow();
+    await this.writer.close().catch(() => undefined);
     await this.spool.close().catch(() => undefined);
   }
 
