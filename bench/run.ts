@@ -26,6 +26,7 @@ import {
   issueToken,
   issueTokenPool,
   startBenchGateway,
+  type GatewayOptions,
   type Tenancy,
 } from './harness/gateway';
 import { summarizeProfiles } from './harness/cpu-profile';
@@ -205,6 +206,37 @@ async function main(): Promise<void> {
   for (const target of targets) if (!wanted(target.id)) target.unavailable = 'not selected (--targets)';
 
   const memory: RunRecord['memory'] = {};
+  /**
+   * A gateway serving one full-chain target (7, 8): started, set up, its RSS recorded at start and once
+   * idle. A gateway that started is returned even when its setup failed (the target is then marked
+   * unavailable), so that it is stopped with the others.
+   */
+  const fullChainGateway = async (
+    id: string,
+    label: string,
+    key: string,
+    extra: Pick<GatewayOptions, 'redisUrl' | 'observability'>,
+  ): Promise<BenchGateway | undefined> => {
+    let gateway: BenchGateway | undefined;
+    try {
+      gateway = await startBenchGateway({
+        label,
+        dataDir: join(work, `gw-${key}`),
+        upstreamUrl: mockUrl,
+        logLevel: options.logLevel,
+        profileDir: profileDir(options, key),
+        ...extra,
+      });
+      log(`gateway (${label}) ${gateway.url}, pid ${gateway.process.pid}`);
+      memory[label] = { startedMb: await settledRss(gateway.process.pid) };
+      const setup = await fullChainSetup(gateway, mockUrl, work, key);
+      Object.assign(byId(id), { url: setup.url, bodyFile: setup.bodyFile, token: setup.token, pid: gateway.process.pid });
+      memory[label] = { ...memory[label], idleMb: await settledRss(gateway.process.pid) };
+    } catch (error) {
+      byId(id).unavailable ??= reasonOf(error);
+    }
+    return gateway;
+  };
   // Gateway 1: memory rate limiter (targets 4, 5, 6).
   let memoryGateway: BenchGateway | undefined;
   if (['4', '5', '6'].some(wanted)) {
@@ -255,46 +287,12 @@ async function main(): Promise<void> {
     if (unreachable) {
       byId('7').unavailable = `Redis ${unreachable}`;
     } else {
-      try {
-        redisGateway = await startBenchGateway({
-          label: 'Redis limiter',
-          dataDir: join(work, 'gw-redis'),
-          upstreamUrl: mockUrl,
-          redisUrl: options.redisUrl,
-          logLevel: options.logLevel,
-          profileDir: profileDir(options, 'redis'),
-        });
-        log(`gateway (Redis limiter) ${redisGateway.url}, pid ${redisGateway.process.pid}`);
-        memory['Redis limiter'] = { startedMb: await settledRss(redisGateway.process.pid) };
-        const setup = await fullChainSetup(redisGateway, mockUrl, work, 'redis');
-        Object.assign(byId('7'), { url: setup.url, bodyFile: setup.bodyFile, token: setup.token, pid: redisGateway.process.pid });
-        memory['Redis limiter'] = { ...memory['Redis limiter'], idleMb: await settledRss(redisGateway.process.pid) };
-      } catch (error) {
-        byId('7').unavailable ??= reasonOf(error);
-      }
+      redisGateway = await fullChainGateway('7', 'Redis limiter', 'redis', { redisUrl: options.redisUrl });
     }
   }
   // Gateway 3: as gateway 1 with the audit trail and the HTTP metrics / anomaly hooks off (target 8), to price them.
   let quietGateway: BenchGateway | undefined;
-  if (wanted('8')) {
-    try {
-      quietGateway = await startBenchGateway({
-        label: 'observability off',
-        dataDir: join(work, 'gw-quiet'),
-        upstreamUrl: mockUrl,
-        logLevel: options.logLevel,
-        profileDir: profileDir(options, 'quiet'),
-        observability: false,
-      });
-      log(`gateway (observability off) ${quietGateway.url}, pid ${quietGateway.process.pid}`);
-      memory['observability off'] = { startedMb: await settledRss(quietGateway.process.pid) };
-      const setup = await fullChainSetup(quietGateway, mockUrl, work, 'quiet');
-      Object.assign(byId('8'), { url: setup.url, bodyFile: setup.bodyFile, token: setup.token, pid: quietGateway.process.pid });
-      memory['observability off'] = { ...memory['observability off'], idleMb: await settledRss(quietGateway.process.pid) };
-    } catch (error) {
-      byId('8').unavailable ??= reasonOf(error);
-    }
-  }
+  if (wanted('8')) quietGateway = await fullChainGateway('8', 'observability off', 'quiet', { observability: false });
   for (const target of targets) if (target.unavailable) log(`target ${target.id} unavailable: ${target.unavailable}`);
 
   // Rounds: every target once per round, in order, each load after a warm-up.

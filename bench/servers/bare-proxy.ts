@@ -6,6 +6,7 @@
  */
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
+import { listenForHarness } from './listen';
 
 const [port, origin] = [Number(process.argv[2] ?? 0), process.argv[3]];
 // Same pool shape as the gateway's pass-through route (bench/gateway/passthrough.module.ts).
@@ -33,10 +34,4 @@ const server = createServer((req, res) => {
       });
   });
 });
-server.keepAliveTimeout = 120_000;
-server.headersTimeout = 125_000;
-server.listen(port, '127.0.0.1', () => {
-  const address = server.address();
-  console.log(`listening ${typeof address === 'object' && address ? address.port : port}`);
-});
-process.on('SIGTERM', () => void pool.close().finally(() => process.exit(0)));
+listenForHarness(server, port, () => pool.close());

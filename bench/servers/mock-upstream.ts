@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { listenForHarness } from './listen';
 
 const [port, responseFile] = [Number(process.argv[2] ?? 0), process.argv[3]];
 // The fixed answer both mocks (Node and nginx) return, compacted.
@@ -31,10 +32,4 @@ const server = createServer((req, res) => {
     }
   });
 });
-server.keepAliveTimeout = 120_000;
-server.headersTimeout = 125_000;
-server.listen(port, '127.0.0.1', () => {
-  const address = server.address();
-  console.log(`listening ${typeof address === 'object' && address ? address.port : port}`);
-});
-process.on('SIGTERM', () => process.exit(0));
+listenForHarness(server, port);

@@ -227,8 +227,8 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
 
   /** Stores a batch; known ids are skipped. */
   private async insert(rows: AuditEventEntity[]): Promise<void> {
-    // Throws (503) until the schema is current, as every repository does: the batch is spooled meanwhile.
-    this.database.repository(AuditEventEntity);
+    // Refused until the schema is current: the batch is spooled meanwhile.
+    this.database.assertSchemaCurrent();
     await this.writer.insert(rows);
   }
 

@@ -32,6 +32,8 @@ parentPort.on('message', ({ id, sql, rows }) => {
 interface Pending {
   resolve: () => void;
   reject: (error: Error) => void;
+  /** Settles with the write (never rejects): what close() waits for. */
+  settled: Promise<unknown>;
 }
 
 /**
@@ -60,17 +62,18 @@ export class SqliteWriterThread {
   write(sql: string, rows: readonly unknown[][]): Promise<void> {
     const worker = this.running();
     const id = (this.nextId += 1);
-    return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, sql, rows });
-    });
+    let callbacks!: Pick<Pending, 'resolve' | 'reject'>;
+    const written = new Promise<void>((resolve, reject) => (callbacks = { resolve, reject }));
+    this.pending.set(id, { ...callbacks, settled: written.catch(() => undefined) });
+    worker.postMessage({ id, sql, rows });
+    return written;
   }
 
   /** Stops the thread once the writes it holds are done. */
   async close(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
-    while (this.pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await Promise.all([...this.pending.values()].map((pending) => pending.settled));
     this.worker = undefined;
     await worker.terminate();
   }

@@ -108,8 +108,13 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
 
   /** A repository for an entity; refuses with 503 until the database is connected and migrated. */
   repository<T extends ObjectLiteral>(entity: EntityTarget<T>): Repository<T> {
-    if (!this.schemaCurrent) throw new ServiceUnavailableException();
+    this.assertSchemaCurrent();
     return this.dataSource.getRepository(entity);
+  }
+
+  /** Refuses with 503 until the database is connected and migrated (for raw SQL that needs no repository). */
+  assertSchemaCurrent(): void {
+    if (!this.schemaCurrent) throw new ServiceUnavailableException();
   }
 
   /** Round trip to the database within the configured timeout; false on any failure. */
