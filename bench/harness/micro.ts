@@ -28,6 +28,7 @@ const BENCHES: MicroBench[] = [
   { name: 'schema validation (100 features)', file: 'validation.bench.ts', args: () => [] },
   { name: 'observability per request (metrics, anomaly detectors, spans off)', file: 'observability.bench.ts', args: () => ['200000'] },
   { name: 'audit enqueue', file: 'audit.bench.ts', args: (quick) => [quick ? '5000' : '20000'] },
+  { name: 'upstream call cancellation wiring', file: 'cancellation.bench.ts', args: () => ['200000'] },
 ];
 
 export async function runMicroBenches(quick: boolean, redisUrl: string | undefined): Promise<MicroResult[]> {

@@ -1,4 +1,11 @@
-import { UpstreamMalformedError, UpstreamResponseTooLargeError, UpstreamTimeoutError } from '../../../libs/inference/src/resilience';
+import {
+  UpstreamCallAbortedError,
+  UpstreamMalformedError,
+  UpstreamResponseTooLargeError,
+  UpstreamTimeoutError,
+} from '../../../libs/inference/src/resilience';
+import { Cancellation } from '../../../libs/inference/src/upstream/cancellation';
+import { CLIENT_WENT_AWAY } from '../../../libs/inference/src/upstream/upstream-error-classifier';
 import {
   OIP_ANSWER,
   createUpstreamHarness,
@@ -38,6 +45,31 @@ describe('upstream deadlines and answer limits', () => {
     expect(elapsedMs).toBeGreaterThanOrEqual(540);
     expect(elapsedMs).toBeLessThanOrEqual(660 + timerLagMs);
     expect(hanging.seen).toHaveLength(1);
+  });
+
+  it('cancels a waiting call when the client goes away: aborted at once, the upstream connection closed, no retry', async () => {
+    const hanging = await server(() => undefined);
+    const clientGone = new Cancellation();
+    const upstreamClosed = hanging.nextEarlyClose();
+    setTimeout(() => clientGone.abort(CLIENT_WENT_AWAY), 100);
+    const { error, elapsedMs } = await failureOf(() =>
+      harness.client.send(versionAt(hanging.url), inferRequest({ clientGone, idempotent: true })),
+    );
+    await upstreamClosed;
+    expect(error).toBeInstanceOf(UpstreamCallAbortedError);
+    expect(error).toMatchObject({ attempts: 1 });
+    expect(elapsedMs).toBeLessThan(400);
+    expect(hanging.seen).toHaveLength(1);
+    expect(harness.guards.for(hanging.url).bulkhead.active).toBe(0);
+  });
+
+  it('refuses a call whose client has already gone, without touching the upstream', async () => {
+    const upstream = await server((_req, res) => res.end(OIP_ANSWER));
+    const clientGone = new Cancellation();
+    clientGone.abort(CLIENT_WENT_AWAY);
+    const { error } = await failureOf(() => harness.client.send(versionAt(upstream.url), inferRequest({ clientGone })));
+    expect(error).toBeInstanceOf(UpstreamCallAbortedError);
+    expect(upstream.seen).toHaveLength(0);
   });
 
   it('keeps the total deadline for idempotent requests too: retries never extend it', async () => {

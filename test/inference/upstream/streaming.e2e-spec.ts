@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UpstreamCallAbortedError, UpstreamResponseTooLargeError, UpstreamTimeoutError } from '../../../libs/inference/src/resilience';
+import { Cancellation } from '../../../libs/inference/src/upstream/cancellation';
+import { CLIENT_WENT_AWAY } from '../../../libs/inference/src/upstream/upstream-error-classifier';
 import {
   createUpstreamHarness,
   inferRequest,
@@ -47,7 +49,8 @@ async function streamError(body: Readable): Promise<{ error: unknown; elapsedMs:
 describe('upstream streaming (SSE pass-through)', () => {
   let harness: UpstreamHarness;
   const servers: FaultServer[] = [];
-  const chatRequest = (over = {}) => inferRequest({ path: '/v1/chat/completions', body: '{"model":"chat","stream":true}', ...over });
+  const chatRequest = (over: Parameters<typeof inferRequest>[0] = {}) =>
+    inferRequest({ path: '/v1/chat/completions', body: '{"model":"chat","stream":true}', ...over });
 
   beforeEach(() => {
     harness = createUpstreamHarness({ totalTimeoutMs: 2_000 });
@@ -90,12 +93,12 @@ describe('upstream streaming (SSE pass-through)', () => {
     expect(harness.guards.for(upstream.url).bulkhead.active).toBe(0);
   });
 
-  it("cancels the upstream request when the client's signal aborts, and the body fails as client-closed", async () => {
+  it('cancels the upstream request when the client goes away, and the body fails as client-closed', async () => {
     const upstream = await server((_req, res) => sse(res, 20));
-    const client = new AbortController();
-    const stream = await harness.client.stream(versionAt(upstream.url), chatRequest({ signal: client.signal }));
+    const clientGone = new Cancellation();
+    const stream = await harness.client.stream(versionAt(upstream.url), chatRequest({ clientGone }));
     const upstreamClosed = upstream.nextEarlyClose();
-    setTimeout(() => client.abort(), 60);
+    setTimeout(() => clientGone.abort(CLIENT_WENT_AWAY), 60);
     const { error } = await streamError(stream.body);
     await upstreamClosed;
     expect(error).toBeInstanceOf(UpstreamCallAbortedError);

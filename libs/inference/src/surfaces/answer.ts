@@ -1,17 +1,19 @@
 import type { FastifyReply } from 'fastify';
+import { Cancellation } from '../upstream/cancellation';
+import { CLIENT_WENT_AWAY } from '../upstream/upstream-error-classifier';
 import type { InferenceAnswer } from './inference.types';
 
 /**
- * An AbortSignal that fires when the client goes away before its answer is complete: the response
+ * A cancellation aborted when the client goes away before its answer is complete: the response
  * socket closed while the answer was unfinished. Upstream calls and streams are cancelled with it.
  */
-export function clientGoneSignal(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
+export function clientGone(reply: FastifyReply): Cancellation {
+  const cancellation = new Cancellation();
   const response = reply.raw;
   response.once('close', () => {
-    if (!response.writableFinished) controller.abort();
+    if (!response.writableFinished) cancellation.abort(CLIENT_WENT_AWAY);
   });
-  return controller.signal;
+  return cancellation;
 }
 
 /** Sends a buffered or streamed answer; streams go through Fastify (backpressure, destroy on close). */

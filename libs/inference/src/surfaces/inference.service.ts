@@ -301,7 +301,7 @@ export class InferenceService {
       headers: { ...headers, 'content-type': 'application/json' },
       body,
       idempotent,
-      signal: ctx.signal,
+      clientGone: ctx.clientGone,
       traceparent: typeof headers.traceparent === 'string' ? headers.traceparent : undefined,
       tracestate: typeof headers.tracestate === 'string' ? headers.tracestate : undefined,
       requestId: ctx.requestId,

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '@infergate/identity';
 import type { ThrottledRequest } from '@infergate/throttling';
+import type { Cancellation } from '../upstream/cancellation';
 
 /** The three client-facing protocols; the metrics and audit label of a call. */
 export type InferenceSurface = 'native' | 'kserve-v2' | 'openai';
@@ -11,7 +12,7 @@ export interface CallContext {
   request: FastifyRequest & ThrottledRequest;
   requestId: string;
   /** Aborted when the client goes away: upstream calls are cancelled with it. */
-  signal: AbortSignal;
+  clientGone: Cancellation;
 }
 
 /** A complete answer, ready to send (and to replay under an Idempotency-Key). */

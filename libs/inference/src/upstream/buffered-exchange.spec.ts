@@ -3,19 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { UpstreamResponseTooLargeError } from '../resilience/upstream.errors';
 import { bufferedExchange, type SentTracker } from './buffered-exchange';
+import { Cancellation } from './cancellation';
 
 async function listening(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-function exchange(pool: Pool, signal = new AbortController().signal, maxBytes = 1024) {
+function exchange(pool: Pool, cancellation = new Cancellation(), maxBytes = 1024) {
   const tracker: SentTracker = { sent: false };
   let headersSeen = 0;
   const answer = bufferedExchange({
     pool,
     request: { method: 'POST', path: '/infer', headers: { 'content-type': 'application/json' }, body: '{"x":1}' },
-    signal,
+    cancellation,
     maxBytes,
     tracker,
     onHeaders: () => (headersSeen += 1),
@@ -68,11 +69,11 @@ describe('bufferedExchange', () => {
     await expect(exchange(pool).answer).rejects.toBeInstanceOf(UpstreamResponseTooLargeError);
   });
 
-  it("rejects with the signal's reason when aborted while waiting for the answer", async () => {
+  it("rejects with the cancellation's reason when aborted while waiting for the answer", async () => {
     const pool = await upstream((req) => req.resume());
-    const controller = new AbortController();
-    const { answer, tracker } = exchange(pool, controller.signal);
-    setTimeout(() => controller.abort(Symbol.for('deadline')), 20);
+    const cancellation = new Cancellation();
+    const { answer, tracker } = exchange(pool, cancellation);
+    setTimeout(() => cancellation.abort(Symbol.for('deadline')), 20);
     await expect(answer).rejects.toBe(Symbol.for('deadline'));
     expect(tracker.sent).toBe(true);
   });

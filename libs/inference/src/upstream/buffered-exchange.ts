@@ -1,5 +1,6 @@
 import { util, type Dispatcher } from 'undici';
 import { UpstreamMalformedError, UpstreamResponseTooLargeError } from '../resilience/upstream.errors';
+import type { Cancellation } from './cancellation';
 import type { UpstreamHeaders } from './upstream.types';
 
 /** Whether undici handed any byte of the request to the socket: after a failure, the retry decision. */
@@ -17,8 +18,8 @@ export interface BufferedExchangeResult {
 export interface BufferedExchangeOptions {
   pool: Dispatcher;
   request: Dispatcher.DispatchOptions;
-  /** Aborts the exchange with the signal's reason (the call's deadline, the client leaving, the first-byte deadline). */
-  signal: AbortSignal;
+  /** Aborts the exchange with its reason (the call's deadline, the client leaving, the first-byte deadline). */
+  cancellation: Cancellation;
   /** Larger answers are refused (UpstreamResponseTooLargeError) as soon as they are known to be. */
   maxBytes: number;
   tracker: SentTracker;
@@ -35,7 +36,7 @@ export interface BufferedExchangeOptions {
  * undici has written the request (`onRequestSent`, or `onBodySent` for streamed bodies).
  */
 export function bufferedExchange(options: BufferedExchangeOptions): Promise<BufferedExchangeResult> {
-  const { signal, maxBytes, tracker } = options;
+  const { cancellation, maxBytes, tracker } = options;
   return new Promise<BufferedExchangeResult>((resolve, reject) => {
     let abortExchange: ((reason: Error) => void) | undefined;
     let status = 0;
@@ -44,11 +45,11 @@ export function bufferedExchange(options: BufferedExchangeOptions): Promise<Buff
     let size = 0;
     let settled = false;
 
-    const onAbort = (): void => abortExchange?.(signal.reason as Error);
+    let detach: (() => void) | undefined;
     const finish = (error: unknown, result?: BufferedExchangeResult): void => {
       if (settled) return;
       settled = true;
-      signal.removeEventListener('abort', onAbort);
+      detach?.();
       if (result) resolve(result);
       // Unchanged: classifyUpstreamFailure reads undici's error codes, and an abort reason may be the call's Symbol.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
@@ -63,7 +64,7 @@ export function bufferedExchange(options: BufferedExchangeOptions): Promise<Buff
     const handler: Dispatcher.DispatchHandler = {
       onConnect(abort: (reason?: Error) => void) {
         abortExchange = abort;
-        if (signal.aborted) abort(signal.reason as Error);
+        if (cancellation.aborted) abort(cancellation.reason as Error);
       },
       onRequestSent() {
         tracker.sent = true;
@@ -95,8 +96,8 @@ export function bufferedExchange(options: BufferedExchangeOptions): Promise<Buff
       },
     } as Dispatcher.DispatchHandler;
 
-    signal.addEventListener('abort', onAbort, { once: true });
     try {
+      detach = cancellation.onAbort((reason) => abortExchange?.(reason as Error));
       options.pool.dispatch(options.request, handler);
     } catch (error) {
       finish(error);

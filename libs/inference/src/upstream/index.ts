@@ -1,4 +1,5 @@
 export * from './upstream.types';
+export * from './cancellation';
 export * from './upstream.client';
 export * from './upstream.module';
 export * from './upstream-pools';

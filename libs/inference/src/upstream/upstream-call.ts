@@ -3,6 +3,7 @@ import type { HttpEndpoint } from '@infergate/model-registry';
 import type { BreakerPermit } from '../resilience/circuit-breaker';
 import { UpstreamCallAbortedError } from '../resilience/upstream.errors';
 import type { UpstreamGuard } from '../resilience/upstream-guards';
+import { Cancellation } from './cancellation';
 import { CLIENT_WENT_AWAY, DEADLINE_REACHED, FIRST_BYTE_PASSED } from './upstream-error-classifier';
 import type { UpstreamTarget } from './upstream-pools';
 
@@ -13,19 +14,25 @@ export interface CallDeadlines {
   totalMs: number;
 }
 
+/** One attempt's cancellation and the hook that stops its first-byte deadline. */
+export interface AttemptCancellation {
+  cancellation: Cancellation;
+  headersReceived: () => void;
+}
+
 /**
- * The state of one logical upstream call across its attempts: one AbortController aborted at the
- * total deadline or when the client leaves, the bulkhead slot, the attempt count. `end()` releases
+ * The state of one logical upstream call across its attempts: one cancellation aborted at the total
+ * deadline or when the client leaves, the bulkhead slot, the attempt count. `end()` releases
  * everything exactly once.
  */
 export class UpstreamCall {
-  readonly controller: AbortController;
+  readonly cancellation: Cancellation;
   readonly deadline: number;
   attempts = 0;
   private readonly timer: NodeJS.Timeout;
   private readonly releaseSlot: () => void;
   private ended = false;
-  private readonly onClientAbort = (): void => this.controller.abort(CLIENT_WENT_AWAY);
+  private readonly detachClient: (() => void) | undefined;
 
   /** The admission of the first attempt, taken before anything else is allocated (refusals stay cheap). */
   private firstPermit: BreakerPermit | undefined;
@@ -40,9 +47,9 @@ export class UpstreamCall {
     readonly target: UpstreamTarget,
     readonly guard: UpstreamGuard,
     readonly deadlines: CallDeadlines,
-    private readonly clientSignal: AbortSignal | undefined,
+    clientGone: Cancellation | undefined,
   ) {
-    if (clientSignal?.aborted) throw new UpstreamCallAbortedError();
+    if (clientGone?.aborted) throw new UpstreamCallAbortedError();
     const permit = guard.breaker.acquire();
     try {
       this.releaseSlot = guard.bulkhead.enter();
@@ -51,14 +58,11 @@ export class UpstreamCall {
       throw error;
     }
     this.firstPermit = permit;
-    this.controller = new AbortController();
+    const cancellation = new Cancellation();
+    this.cancellation = cancellation;
     this.deadline = Date.now() + deadlines.totalMs;
-    this.timer = setTimeout(() => this.controller.abort(DEADLINE_REACHED), deadlines.totalMs);
-    clientSignal?.addEventListener('abort', this.onClientAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
+    this.timer = setTimeout(() => cancellation.abort(DEADLINE_REACHED), deadlines.totalMs);
+    this.detachClient = clientGone?.onAbort(() => cancellation.abort(CLIENT_WENT_AWAY));
   }
 
   remainingMs(): number {
@@ -74,32 +78,30 @@ export class UpstreamCall {
   }
 
   /**
-   * The signal of one attempt: aborted with the call (same reason) or, until `headersReceived()`, when
-   * the first-byte deadline passes (FIRST_BYTE_PASSED).
+   * The cancellation of one attempt: aborted with the call (same reason) or, until `headersReceived()`,
+   * when the first-byte deadline passes (FIRST_BYTE_PASSED).
    */
-  attemptSignal(): { signal: AbortSignal; headersReceived: () => void } {
-    const attempt = new AbortController();
-    if (this.signal.aborted) attempt.abort(this.signal.reason);
-    else this.signal.addEventListener('abort', () => attempt.abort(this.signal.reason), { once: true });
+  attemptCancellation(): AttemptCancellation {
+    const attempt = this.cancellation.child();
     const timer = setTimeout(() => attempt.abort(FIRST_BYTE_PASSED), this.deadlines.firstByteMs);
-    return { signal: attempt.signal, headersReceived: () => clearTimeout(timer) };
+    return { cancellation: attempt, headersReceived: () => clearTimeout(timer) };
   }
 
   /** Waits between attempts; rejects with the abort reason when the call is aborted meanwhile. */
   async pause(ms: number): Promise<void> {
-    if (ms > 0) await delay(ms, undefined, { signal: this.signal });
+    if (ms > 0) await delay(ms, undefined, { signal: this.cancellation.signal });
   }
 
   /** Cancels the upstream exchange (the consumer went away). */
   abort(): void {
-    if (!this.signal.aborted) this.controller.abort(CLIENT_WENT_AWAY);
+    this.cancellation.abort(CLIENT_WENT_AWAY);
   }
 
   end(): void {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.timer);
-    this.clientSignal?.removeEventListener('abort', this.onClientAbort);
+    this.detachClient?.();
     this.firstPermit?.cancel();
     this.releaseSlot();
   }

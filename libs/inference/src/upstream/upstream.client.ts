@@ -9,6 +9,7 @@ import { UpstreamGuards } from '../resilience/upstream-guards';
 import { bufferedExchange, type SentTracker } from './buffered-exchange';
 import { CappedUpstreamBody, discardBody } from './capped-body';
 import { childTraceparent } from './trace-context';
+import type { Cancellation } from './cancellation';
 import { UpstreamCall } from './upstream-call';
 import { classifyUpstreamFailure } from './upstream-error-classifier';
 import { clientResponseHeaders, upstreamRequestHeaders } from './upstream-headers';
@@ -19,9 +20,9 @@ import type { UpstreamRequest, UpstreamResponse, UpstreamStream } from './upstre
 /** Statuses an idempotent request retries (429 only when the server says when, with Retry-After). */
 const RETRIED_STATUSES = new Set([502, 503, 504]);
 
-/** What an exchange gets for one attempt: its abort signal, where to mark the request sent, and the first-byte hook. */
+/** What an exchange gets for one attempt: its cancellation, where to mark the request sent, and the first-byte hook. */
 interface AttemptHandle {
-  signal: AbortSignal;
+  cancellation: Cancellation;
   tracker: SentTracker;
   onHeaders: () => void;
 }
@@ -70,8 +71,8 @@ export class UpstreamClient {
 
   /**
    * A streamed exchange (SSE pass-through): resolves at the response headers; the body streams with
-   * backpressure inside the size cap and the total deadline. Destroying `body` (or the client's
-   * `signal`) cancels the upstream request. Retries happen only before the headers.
+   * backpressure inside the size cap and the total deadline. Destroying `body` (or aborting the
+   * request's `clientGone`) cancels the upstream request. Retries happen only before the headers.
    */
   async stream(target: ResolvedModelVersion, request: UpstreamRequest): Promise<UpstreamStream> {
     const call = this.open(target, request);
@@ -83,7 +84,7 @@ export class UpstreamClient {
         async (options, attempt) => {
           const response = await new SentTrackingDispatcher(call.target.pool, attempt.tracker).request({
             ...options,
-            signal: attempt.signal,
+            signal: attempt.cancellation.signal,
           });
           attempt.onHeaders();
           if (response.statusCode >= 300 && response.statusCode < 400) {
@@ -103,7 +104,7 @@ export class UpstreamClient {
       throw error;
     }
     const body = new CappedUpstreamBody(result.body, this.config.inference.maxResponseBytes, {
-      mapError: (error) => classifyUpstreamFailure(error, true, call.signal.reason).error,
+      mapError: (error) => classifyUpstreamFailure(error, true, call.cancellation.reason).error,
       onClose: (completed) => {
         if (!completed) call.abort();
         call.end();
@@ -124,11 +125,11 @@ export class UpstreamClient {
       totalMs: endpoint.timeouts?.totalMs ?? defaults.totalTimeoutMs,
     };
     const upstream = this.pools.target(endpoint, deadlines.connectMs);
-    return new UpstreamCall(endpoint, upstream, this.guards.for(upstream.origin, endpoint.maxInFlight), deadlines, request.signal);
+    return new UpstreamCall(endpoint, upstream, this.guards.for(upstream.origin, endpoint.maxInFlight), deadlines, request.clientGone);
   }
 
   /**
-   * Runs `exchange` once per attempt with the attempt's request options and signal, and repeats it
+   * Runs `exchange` once per attempt with the attempt's request options and cancellation, and repeats it
    * while that is safe and useful (see the class comment). `exchange` must mark `attempt.tracker.sent`
    * once the request was written and call `attempt.onHeaders()` when the answer's headers arrive.
    */
@@ -152,7 +153,7 @@ export class UpstreamClient {
 
     for (let retry = 0; ; retry += 1) {
       const permit = call.admit();
-      const { signal, headersReceived } = call.attemptSignal();
+      const { cancellation, headersReceived } = call.attemptCancellation();
       const tracker: SentTracker = { sent: false };
       let result: AttemptResult<B>;
       try {
@@ -166,11 +167,11 @@ export class UpstreamClient {
             headersTimeout: call.deadlines.firstByteMs + 1_000,
             bodyTimeout: call.deadlines.firstByteMs,
           },
-          { signal, tracker, onHeaders: headersReceived },
+          { cancellation, tracker, onHeaders: headersReceived },
         );
       } catch (raw) {
         headersReceived();
-        const failure = classifyUpstreamFailure(raw, tracker.sent, signal.reason);
+        const failure = classifyUpstreamFailure(raw, tracker.sent, cancellation.reason);
         if (failure.breakerFailure) permit.failure();
         else permit.cancel();
         failure.error.attempts = call.attempts;
@@ -202,7 +203,7 @@ export class UpstreamClient {
     try {
       await call.pause(ms);
     } catch (raw) {
-      const { error } = classifyUpstreamFailure(raw, false, call.signal.reason);
+      const { error } = classifyUpstreamFailure(raw, false, call.cancellation.reason);
       error.attempts = call.attempts;
       throw error;
     }

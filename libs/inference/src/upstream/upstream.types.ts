@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Cancellation } from './cancellation';
 
 /** Headers as Node and undici carry them: lower-case names. */
 export type UpstreamHeaders = Record<string, string | string[] | undefined>;
@@ -14,7 +15,7 @@ export interface UpstreamRequest {
   /** The client sent an Idempotency-Key: 502/503/504 and connection errors may be retried after the request was sent. */
   idempotent: boolean;
   /** Aborted when the client went away: the upstream call is cancelled. */
-  signal?: AbortSignal;
+  clientGone?: Cancellation;
   /** The client's W3C traceparent, if any; a child of it (or a new trace) is sent upstream. */
   traceparent?: string;
   tracestate?: string;
