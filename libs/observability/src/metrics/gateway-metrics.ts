@@ -47,12 +47,32 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** Organization id → period → units spent: what recordQuotaUse noted, published when quotaUsed is collected. */
+  private readonly quotaReadings = new Map<string, Map<string, number>>();
+
+  /** Set at collection (a scrape) from recordQuotaUse's readings, not on every request. */
   readonly quotaUsed = new Gauge({
     name: 'infergate_quota_used_units',
     help: 'Quota units spent in the current period, by organization id and period (day, month). Organizations are admin-created, so bounded.',
     labelNames: ['org', 'period'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const [org, periods] of this.quotaReadings) for (const [period, used] of periods) this.quotaUsed.labels(org, period).set(used);
+    },
   });
+
+  /**
+   * Notes an organization's quota use in a period. Called for every rate-limit decision, so it only
+   * stores the number; prom-client's label hashing happens once per scrape instead.
+   */
+  recordQuotaUse(org: string, period: string, used: number): void {
+    let periods = this.quotaReadings.get(org);
+    if (!periods) {
+      periods = new Map();
+      this.quotaReadings.set(org, periods);
+    }
+    periods.set(period, used);
+  }
 
   readonly inferenceRequests = new Counter({
     name: 'infergate_inference_requests_total',

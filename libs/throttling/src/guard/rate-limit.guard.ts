@@ -39,7 +39,6 @@ export interface ThrottledRequest extends AuthenticatedRequest {
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   private readonly decisions = new LabelChildren((scope, outcome) => this.metrics!.rateLimitDecisions.labels(scope, outcome));
-  private readonly quotaUse = new LabelChildren((org, period) => this.metrics!.quotaUsed.labels(org, period));
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
@@ -157,7 +156,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     if (!principal.orgId) return;
     for (const state of decision.states) {
       if (state.kind !== 'quota' || !state.name.startsWith('organization-')) continue;
-      this.quotaUse.of(principal.orgId, state.name.slice('organization-'.length)).set(state.limit - state.remaining);
+      this.metrics.recordQuotaUse(principal.orgId, state.name.slice('organization-'.length), state.limit - state.remaining);
     }
   }
 

@@ -38,6 +38,29 @@ describe(`${MemoryRateLimitStore.name} with a controlled clock`, () => {
     expect(next.states.map((s) => s.windowSeconds)).toEqual([86_400, 31 * 86_400]);
   });
 
+  it('frees a concurrency slot exactly when its lease expires, also after earlier leases were released', async () => {
+    const lease = { name: 'model', key: 'concurrency:model:m', limit: 2, leaseMs: 1_000 };
+    const take = (leaseId: string) => sut.decide({ ...req({ concurrency: [lease] }), leaseId });
+    expect(take('a').allowed).toBe(true); // expires at +1000
+    now += 500;
+    expect(take('b').allowed).toBe(true); // expires at +1500
+    expect(take('c').allowed).toBe(false);
+    now += 100;
+    await sut.release([lease], 'a');
+    now += 400; // +1000: a's expiry, though a is gone already
+    expect(take('c').allowed).toBe(true); // b and c held
+    const refused = take('d');
+    expect(refused.allowed).toBe(false);
+    expect(refused.denied).toMatchObject({ kind: 'concurrency', remaining: 0 });
+    now += 499; // +1499: b still held
+    expect(take('d').allowed).toBe(false);
+    now += 1; // +1500: b expired
+    const admitted = take('d');
+    expect(admitted.allowed).toBe(true);
+    expect(admitted.states[0]).toMatchObject({ kind: 'concurrency', remaining: 0 });
+    expect(take('c').allowed).toBe(true); // a lease already held is renewed, not refused
+  });
+
   it('forgets idle state: full buckets, past periods, expired leases', () => {
     const lease = { name: 'model', key: 'inflight:model:m', limit: 1, leaseMs: 1_000 };
     const quota = { name: 'org-day', key: 'quota:org:o2', limit: 5, period: 'day' as const, cost: 1 };

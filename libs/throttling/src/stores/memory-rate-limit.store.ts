@@ -7,7 +7,7 @@ import type {
   RateLimitRequest,
   RateLimitStore,
 } from '../rate-limit.types';
-import { ceilSeconds, quotaPeriod } from './periods';
+import { ceilSeconds, quotaPeriod, type QuotaPeriod } from './periods';
 
 interface BucketState {
   tokens: number;
@@ -21,6 +21,17 @@ interface QuotaState {
   used: number;
   /** End of the period (epoch ms): the counter is gone after it. */
   endMs: number;
+}
+
+/** The concurrency leases of one key. */
+interface LeaseSet {
+  /** Lease id → expiry (epoch ms). */
+  held: Map<string, number>;
+  /**
+   * No lease expires before this (epoch ms): expired leases are looked for only once it has passed,
+   * not on every decision. It may be early (the earliest lease was released), never late.
+   */
+  nextExpiry: number;
 }
 
 export interface MemoryRateLimitStoreOptions {
@@ -39,7 +50,7 @@ export interface MemoryRateLimitStoreOptions {
 export class MemoryRateLimitStore implements RateLimitStore {
   private readonly buckets = new Map<string, BucketState>();
   private readonly quotas = new Map<string, QuotaState>();
-  private readonly leases = new Map<string, Map<string, number>>();
+  private readonly leases = new Map<string, LeaseSet>();
   private readonly now: () => number;
   private readonly sweepIntervalMs: number;
   private lastSweep: number;
@@ -61,52 +72,64 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   release(concurrency: readonly ConcurrencyCharge[], leaseId: string): Promise<void> {
     for (const charge of concurrency) {
-      const held = this.leases.get(charge.key);
-      if (!held) continue;
-      held.delete(leaseId);
-      if (held.size === 0) this.leases.delete(charge.key);
+      const leases = this.leases.get(charge.key);
+      if (!leases) continue;
+      leases.held.delete(leaseId);
+      if (leases.held.size === 0) this.leases.delete(charge.key);
     }
     return Promise.resolve();
   }
 
   quotaUsage(quotas: readonly Pick<QuotaCharge, 'key' | 'period'>[]): Promise<number[]> {
     const now = this.now();
-    return Promise.resolve(quotas.map((quota) => this.quotaState(quota, now)?.used ?? 0));
+    return Promise.resolve(quotas.map((quota) => this.quotaUsed(quota.key, quotaPeriod(quota.period, now))));
   }
 
-  /** Synchronous decision (the memory store never waits). */
+  /** Synchronous decision (the memory store never waits). Checks every limit first, charges only when all allow. */
   decide(request: RateLimitRequest): RateLimitDecision {
     const now = this.now();
     this.maybeSweep(now);
-    const states: LimitState[] = [];
+    const { buckets, quotas, concurrency } = request;
     let denied: LimitState | undefined;
     let retryAfterMs = 0;
 
     // 1. Check every limit; nothing is written yet.
-    const bucketTokens = request.buckets.map((charge) => this.tokensAt(charge, now));
-    request.buckets.forEach((charge, i) => {
-      if (denied || bucketTokens[i] >= charge.cost) return;
-      denied = this.bucketState(charge, bucketTokens[i]);
-      retryAfterMs = ((charge.cost - bucketTokens[i]) * 1000) / charge.ratePerSecond;
-    });
-    const periods = request.quotas.map((charge) => quotaPeriod(charge.period, now));
-    const used = request.quotas.map((charge) => this.quotaState(charge, now)?.used ?? 0);
-    request.quotas.forEach((charge, i) => {
-      if (denied || used[i] + charge.cost <= charge.limit) return;
-      denied = this.quotaLimitState(charge, used[i], periods[i].endMs - now, periods[i].endMs - periods[i].startMs);
-      retryAfterMs = periods[i].endMs - now;
-    });
-    const active = request.concurrency.map((charge) => this.activeLeases(charge.key, now));
-    request.concurrency.forEach((charge, i) => {
-      const held = active[i];
-      if (denied || held.has(request.leaseId) || held.size < charge.limit) return;
+    const bucketTokens = new Array<number>(buckets.length);
+    for (let i = 0; i < buckets.length; i += 1) {
+      const charge = buckets[i];
+      const tokens = this.tokensAt(charge, now);
+      bucketTokens[i] = tokens;
+      if (denied || tokens >= charge.cost) continue;
+      denied = this.bucketState(charge, tokens);
+      retryAfterMs = ((charge.cost - tokens) * 1000) / charge.ratePerSecond;
+    }
+    const periods = new Array<QuotaPeriod>(quotas.length);
+    const used = new Array<number>(quotas.length);
+    for (let i = 0; i < quotas.length; i += 1) {
+      const charge = quotas[i];
+      const period = quotaPeriod(charge.period, now);
+      periods[i] = period;
+      used[i] = this.quotaUsed(charge.key, period);
+      if (denied || used[i] + charge.cost <= charge.limit) continue;
+      denied = this.quotaLimitState(charge, used[i], period.endMs - now, period.endMs - period.startMs);
+      retryAfterMs = period.endMs - now;
+    }
+    const active = new Array<LeaseSet | undefined>(concurrency.length);
+    for (let i = 0; i < concurrency.length; i += 1) {
+      const charge = concurrency[i];
+      const leases = this.activeLeases(charge.key, now);
+      active[i] = leases;
+      const heldCount = leases?.held.size ?? 0;
+      if (denied || heldCount < charge.limit || leases?.held.has(request.leaseId)) continue;
       denied = { name: charge.name, kind: 'concurrency', limit: charge.limit, remaining: 0, resetSeconds: 0, windowSeconds: 0 };
       retryAfterMs = 1000;
-    });
+    }
 
     // 2. Charge only when everything allows.
     const allowed = denied === undefined;
-    request.buckets.forEach((charge, i) => {
+    const states: LimitState[] = [];
+    for (let i = 0; i < buckets.length; i += 1) {
+      const charge = buckets[i];
       let tokens = bucketTokens[i];
       if (allowed) {
         tokens -= charge.cost;
@@ -114,8 +137,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
         this.buckets.set(this.bucketKey(charge), { tokens, at: now, idleAt });
       }
       states.push(this.bucketState(charge, tokens));
-    });
-    request.quotas.forEach((charge, i) => {
+    }
+    for (let i = 0; i < quotas.length; i += 1) {
+      const charge = quotas[i];
       const period = periods[i];
       let count = used[i];
       if (allowed && charge.cost > 0) {
@@ -123,22 +147,28 @@ export class MemoryRateLimitStore implements RateLimitStore {
         this.quotas.set(`${charge.key}:${period.id}`, { used: count, endMs: period.endMs });
       }
       states.push(this.quotaLimitState(charge, count, period.endMs - now, period.endMs - period.startMs));
-    });
-    request.concurrency.forEach((charge, i) => {
-      const held = active[i];
+    }
+    for (let i = 0; i < concurrency.length; i += 1) {
+      const charge = concurrency[i];
+      let leases = active[i];
       if (allowed) {
-        held.set(request.leaseId, now + charge.leaseMs);
-        this.leases.set(charge.key, held);
+        const expiresAt = now + charge.leaseMs;
+        if (!leases) {
+          leases = { held: new Map(), nextExpiry: expiresAt };
+          this.leases.set(charge.key, leases);
+        }
+        leases.held.set(request.leaseId, expiresAt);
+        leases.nextExpiry = Math.min(leases.nextExpiry, expiresAt);
       }
       states.push({
         name: charge.name,
         kind: 'concurrency',
         limit: charge.limit,
-        remaining: Math.max(0, charge.limit - held.size),
+        remaining: Math.max(0, charge.limit - (leases?.held.size ?? 0)),
         resetSeconds: 0,
         windowSeconds: 0,
       });
-    });
+    }
     if (allowed) return { allowed: true, states };
     return { allowed: false, states, denied, retryAfterSeconds: ceilSeconds(retryAfterMs, 1) };
   }
@@ -166,10 +196,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
     };
   }
 
-  private quotaState(charge: Pick<QuotaCharge, 'key' | 'period'>, now: number): QuotaState | undefined {
-    const period = quotaPeriod(charge.period, now);
-    const state = this.quotas.get(`${charge.key}:${period.id}`);
-    return state && state.endMs > now ? state : undefined;
+  /** Units spent under `key` in `period` (0 for a period that has not started or is over). */
+  private quotaUsed(key: string, period: QuotaPeriod): number {
+    return this.quotas.get(`${key}:${period.id}`)?.used ?? 0;
   }
 
   private quotaLimitState(charge: QuotaCharge, used: number, untilEndMs: number, lengthMs: number): LimitState {
@@ -183,12 +212,19 @@ export class MemoryRateLimitStore implements RateLimitStore {
     };
   }
 
-  /** The unexpired leases of a key (expired ones are dropped). */
-  private activeLeases(key: string, now: number): Map<string, number> {
-    const held = this.leases.get(key);
-    if (!held) return new Map();
-    for (const [leaseId, expiresAt] of held) if (expiresAt <= now) held.delete(leaseId);
-    return held;
+  /** The unexpired leases of a key (expired ones are dropped once one can have expired), or undefined when none is held. */
+  private activeLeases(key: string, now: number): LeaseSet | undefined {
+    const leases = this.leases.get(key);
+    if (!leases || leases.nextExpiry > now) return leases;
+    let nextExpiry = Number.POSITIVE_INFINITY;
+    for (const [leaseId, expiresAt] of leases.held) {
+      if (expiresAt <= now) leases.held.delete(leaseId);
+      else nextExpiry = Math.min(nextExpiry, expiresAt);
+    }
+    leases.nextExpiry = nextExpiry;
+    if (leases.held.size > 0) return leases;
+    this.leases.delete(key);
+    return undefined;
   }
 
   private maybeSweep(now: number): void {
@@ -201,6 +237,6 @@ export class MemoryRateLimitStore implements RateLimitStore {
   sweep(now = this.now()): void {
     for (const [key, state] of this.buckets) if (state.idleAt <= now) this.buckets.delete(key);
     for (const [key, state] of this.quotas) if (state.endMs <= now) this.quotas.delete(key);
-    for (const [key] of this.leases) if (this.activeLeases(key, now).size === 0) this.leases.delete(key);
+    for (const key of [...this.leases.keys()]) this.activeLeases(key, now);
   }
 }
