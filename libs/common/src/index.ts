@@ -11,6 +11,7 @@ export * from './http/request-id';
 export * from './http/http-hooks';
 export * from './http/json-body';
 export * from './http/body-parsers';
+export * from './http/route-metadata';
 export * from './logging/log-redaction';
 export * from './logging/logging.module';
 export * from './logging/access-log';

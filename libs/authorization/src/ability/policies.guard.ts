@@ -1,7 +1,13 @@
 import { CanActivate, ExecutionContext, Injectable, Logger, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuditService } from '@infergate/audit';
-import { IS_PUBLIC_KEY, POLICY_REQUIREMENT_KEY, type PolicyRequirement, AccessForbiddenException } from '@infergate/common';
+import {
+  IS_PUBLIC_KEY,
+  POLICY_REQUIREMENT_KEY,
+  type PolicyRequirement,
+  AccessForbiddenException,
+  RouteMetadataCache,
+} from '@infergate/common';
 import { GatewayMetrics, withSpan } from '@infergate/observability';
 import { InsufficientScopeException, type AuthenticatedRequest, type PolicyAction, type PolicySubject } from '@infergate/identity';
 import { AbilityCache } from './ability.cache';
@@ -21,6 +27,12 @@ type GuardedRequest = AuthenticatedRequest & RequestWithAbility & { id?: string 
 @Injectable()
 export class PoliciesGuard implements CanActivate {
   private readonly logger = new Logger(PoliciesGuard.name);
+  /** Per route: public (no policy check), the @CheckPolicies requirement, and its name for the logs. */
+  private readonly routes = new RouteMetadataCache(([handler, controller]) => ({
+    isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, controller]) === true,
+    requirement: this.reflector.getAllAndOverride<PolicyRequirement | undefined>(POLICY_REQUIREMENT_KEY, [handler, controller]),
+    name: `${controller.name}.${handler.name}`,
+  }));
 
   constructor(
     private readonly reflector: Reflector,
@@ -30,14 +42,12 @@ export class PoliciesGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
-    return withSpan('authorize', () => this.authorize(context, targets));
+    const route = this.routes.of(context);
+    if (route.isPublic) return true;
+    return withSpan('authorize', () => this.authorize(context, route.requirement, route.name));
   }
 
-  private authorize(context: ExecutionContext, targets: Parameters<Reflector['getAllAndOverride']>[1]): boolean {
-    const route = `${context.getClass().name}.${context.getHandler().name}`;
-    const requirement = this.reflector.getAllAndOverride<PolicyRequirement | undefined>(POLICY_REQUIREMENT_KEY, targets);
+  private authorize(context: ExecutionContext, requirement: PolicyRequirement | undefined, route: string): boolean {
     if (!requirement) {
       this.logger.error({ event: 'authz.policy_missing', route }, 'route has neither @Public() nor @CheckPolicies(): refused');
       throw new AccessForbiddenException();

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditService } from '@infergate/audit';
-import { AuthenticationRequiredException, IS_PUBLIC_KEY, ProblemException } from '@infergate/common';
+import { AuthenticationRequiredException, IS_PUBLIC_KEY, ProblemException, RouteMetadataCache } from '@infergate/common';
 import { AnomalyBlocklist, GatewayMetrics, LabelChildren, withSpan } from '@infergate/observability';
 import { CLIENT_CERTIFICATE_READER, ClientCertificateReader } from '../mtls/client-certificate';
 import type { AuthenticatedRequest, Principal } from '../principal';
@@ -40,6 +40,11 @@ export class AuthenticationGuard implements CanActivate {
   private readonly logger = new Logger(AuthenticationGuard.name);
   private readonly successAudit = new SuccessAuditSampler();
   private readonly attempts = new LabelChildren((method, outcome, reason) => this.metrics!.authentications.labels(method, outcome, reason));
+  /** Per route: public (no credential needed), and the scopes a principal must hold. */
+  private readonly routes = new RouteMetadataCache((targets) => ({
+    isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true,
+    requiredScopes: this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES_KEY, targets),
+  }));
 
   constructor(
     private readonly reflector: Reflector,
@@ -54,12 +59,12 @@ export class AuthenticationGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
-    return withSpan('authenticate', () => this.authenticate(context, targets));
+    const route = this.routes.of(context);
+    if (route.isPublic) return true;
+    return withSpan('authenticate', () => this.authenticate(context, route.requiredScopes));
   }
 
-  private async authenticate(context: ExecutionContext, targets: Parameters<Reflector['getAllAndOverride']>[1]): Promise<boolean> {
+  private async authenticate(context: ExecutionContext, required: Scope[] | undefined): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
     const clientIp = request.ip;
     this.limiter.assertAllowed(clientIp);
@@ -83,7 +88,6 @@ export class AuthenticationGuard implements CanActivate {
     if (raw) raw.principal = principal;
     this.record(request, credential, principal, 'success');
 
-    const required = this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES_KEY, targets);
     if (required && !required.every((scope) => principal.scopes.includes(scope))) throw new InsufficientScopeException(required);
     return true;
   }

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { InfergateConfig } from '@infergate/common';
+import { Public, type InfergateConfig } from '@infergate/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Principal } from '@infergate/identity';
 import type { PlanResolver } from '../plans';
 import type { ConcurrencyCharge, LimitState, PlanLimits, RateLimitDecision, RateLimitRequest, RateLimitStore } from '../rate-limit.types';
@@ -36,7 +37,15 @@ class FakeStore implements RateLimitStore {
   }
 }
 
-async function setup(decision: RateLimitDecision, params: Record<string, string> = {}) {
+class Controller {
+  handler(): void {}
+}
+
+async function setup(
+  decision: RateLimitDecision,
+  params: Record<string, string> = {},
+  controller: { prototype: { handler(): void } } = Controller,
+) {
   const store = new FakeStore(decision);
   const plans = { limitsFor: jest.fn(() => limits) } as unknown as PlanResolver;
   const organizations = { nameOf: jest.fn(() => Promise.resolve('org-name')) } as unknown as OrganizationNames;
@@ -54,13 +63,10 @@ async function setup(decision: RateLimitDecision, params: Record<string, string>
   const headers: Record<string, string> = {};
   const reply = { raw, headers: (h: Record<string, string>) => Object.assign(headers, h) };
   const request: Record<string, unknown> = { principal, params };
-  class Controller {
-    handler(): void {}
-  }
   const context = {
     getType: () => 'http',
-    getHandler: () => Controller.prototype.handler,
-    getClass: () => Controller,
+    getHandler: () => controller.prototype.handler,
+    getClass: () => controller,
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }),
   } as unknown as ExecutionContext;
   return { guard, store, plans, raw, headers, context, request };
@@ -112,5 +118,32 @@ describe('RateLimitGuard', () => {
     delete request.principal;
     await expect(guard.canActivate(context)).rejects.toMatchObject({ status: 401 });
     expect(store.consumed).toHaveLength(0);
+  });
+
+  it('charges nothing on @Public() and @SkipThrottle({ plan: true }) routes, and still charges the other routes of their controller', async () => {
+    class Exempt {
+      @Public()
+      handler(): void {}
+      other(): void {}
+    }
+    @SkipThrottle({ [PLAN_THROTTLER]: true })
+    class Skipped {
+      handler(): void {}
+    }
+    for (const controller of [Exempt, Skipped]) {
+      const { guard, context, store, headers } = await setup({ allowed: true, states: [bucket] }, {}, controller);
+      await expect(guard.canActivate(context)).resolves.toBe(true);
+      await expect(guard.canActivate(context)).resolves.toBe(true);
+      expect(store.consumed).toHaveLength(0);
+      expect(headers).toEqual({});
+    }
+    const { guard, context, store } = await setup(
+      { allowed: true, states: [bucket] },
+      {},
+      { prototype: { handler: Exempt.prototype.other } },
+    );
+    Object.assign(context, { getClass: () => Exempt });
+    await expect(guard.canActivate(context)).resolves.toBe(true);
+    expect(store.consumed).toHaveLength(1);
   });
 });

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { APP_CONFIG, AuthenticationRequiredException, IS_PUBLIC_KEY, type InfergateConfig } from '@infergate/common';
+import { APP_CONFIG, AuthenticationRequiredException, IS_PUBLIC_KEY, RouteMetadataCache, type InfergateConfig } from '@infergate/common';
 import type { AuthenticatedRequest, Principal } from '@infergate/identity';
 import { GatewayMetrics, LabelChildren, withSpan } from '@infergate/observability';
 import { PlanResolver } from '../plans';
@@ -20,6 +20,9 @@ import { OrganizationNames } from './organization-names';
 import { closestToExhaustion, rateLimitHeaders } from './rate-limit-headers';
 import { nextPeriodStart, QuotaExhaustedException, RateLimitedException, retryAfterSeconds } from './rate-limit.errors';
 import { RateLimitThrottlerStorage } from './throttler-storage.adapter';
+
+/** The metadata key of @SkipThrottle() (@nestjs/throttler sets it per throttler name but does not export it). */
+const THROTTLER_SKIP = 'THROTTLER:SKIP';
 
 /** The one named throttler the module configures; its limits come from the caller's plan. */
 export const PLAN_THROTTLER = 'plan';
@@ -34,11 +37,17 @@ export interface ThrottledRequest extends AuthenticatedRequest {
  * never gets here and spends nothing. Charges every scope that applies (see buildRateLimitRequest) in
  * one atomic store call; answers with the RateLimit fields of the limit closest to exhaustion, or a
  * 429 problem with Retry-After. Concurrency leases are released exactly once, when the response
- * finishes or the client goes away. `@Public()` and `@SkipThrottle()` routes pass untouched.
+ * finishes or the client goes away. `@Public()` and `@SkipThrottle({ plan: true })` routes pass untouched.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   private readonly decisions = new LabelChildren((scope, outcome) => this.metrics!.rateLimitDecisions.labels(scope, outcome));
+  /** Per route: exempt from the plan's limits (@Public() or @SkipThrottle({ plan: true })). */
+  private readonly exemptRoutes = new RouteMetadataCache(
+    (targets) =>
+      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true ||
+      this.reflector.getAllAndOverride<boolean>(THROTTLER_SKIP + PLAN_THROTTLER, targets) === true,
+  );
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
@@ -52,18 +61,32 @@ export class RateLimitGuard extends ThrottlerGuard {
     super(options, storageService, reflector);
   }
 
+  /**
+   * With the plan throttler alone (the module's configuration), a request goes straight to charge():
+   * the base class would read six route metadata keys and await three value resolutions per request
+   * to work out a limit and ttl that the plan-based charge never uses. Whether a route is exempt
+   * (@Public(), @SkipThrottle({ plan: true })) is read once per route. Any other throttler configured goes through
+   * the base class as usual.
+   */
+  override canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.throttlers.length !== 1 || this.throttlers[0].name !== PLAN_THROTTLER) return super.canActivate(context);
+    if (context.getType() !== 'http' || this.exemptRoutes.of(context)) return Promise.resolve(true);
+    return withSpan('rate_limit', () => this.charge(context));
+  }
+
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return Promise.resolve(true);
-    return Promise.resolve(this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true);
+    return Promise.resolve(
+      context.getType() !== 'http' ||
+        this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true,
+    );
   }
 
   protected override handleRequest(requestProps: ThrottlerRequest): Promise<boolean> {
     if (requestProps.throttler.name !== PLAN_THROTTLER) return super.handleRequest(requestProps);
-    return withSpan('rate_limit', () => this.charge(requestProps));
+    return withSpan('rate_limit', () => this.charge(requestProps.context));
   }
 
-  private async charge(requestProps: ThrottlerRequest): Promise<boolean> {
-    const { context } = requestProps;
+  private async charge(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest & ThrottledRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const principal = request.principal;
