@@ -28,10 +28,10 @@ type GuardedRequest = AuthenticatedRequest & RequestWithAbility & { id?: string 
 export class PoliciesGuard implements CanActivate {
   private readonly logger = new Logger(PoliciesGuard.name);
   /** Per route: public (no policy check), the @CheckPolicies requirement, and its name for the logs. */
-  private readonly routes = new RouteMetadataCache(([handler, controller]) => ({
-    isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, controller]) === true,
-    requirement: this.reflector.getAllAndOverride<PolicyRequirement | undefined>(POLICY_REQUIREMENT_KEY, [handler, controller]),
-    name: `${controller.name}.${handler.name}`,
+  private readonly routes = new RouteMetadataCache((targets) => ({
+    isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true,
+    requirement: this.reflector.getAllAndOverride<PolicyRequirement | undefined>(POLICY_REQUIREMENT_KEY, targets),
+    name: `${targets[1].name}.${targets[0].name}`,
   }));
 
   constructor(

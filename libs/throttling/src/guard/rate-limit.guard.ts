@@ -65,8 +65,8 @@ export class RateLimitGuard extends ThrottlerGuard {
    * With the plan throttler alone (the module's configuration), a request goes straight to charge():
    * the base class would read six route metadata keys and await three value resolutions per request
    * to work out a limit and ttl that the plan-based charge never uses. Whether a route is exempt
-   * (@Public(), @SkipThrottle({ plan: true })) is read once per route. Any other throttler configured goes through
-   * the base class as usual.
+   * (@Public(), @SkipThrottle({ plan: true })) is read once per route. With any other throttler
+   * configured, every request goes through the base class (shouldSkip, handleRequest) as before.
    */
   override canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.throttlers.length !== 1 || this.throttlers[0].name !== PLAN_THROTTLER) return super.canActivate(context);
@@ -75,10 +75,8 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return Promise.resolve(
-      context.getType() !== 'http' ||
-        this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true,
-    );
+    if (context.getType() !== 'http') return Promise.resolve(true);
+    return Promise.resolve(this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true);
   }
 
   protected override handleRequest(requestProps: ThrottlerRequest): Promise<boolean> {
