@@ -3,7 +3,7 @@ import { callerWithRole, type TestCaller } from '../authorization/support/princi
 import { RunningGateway, startGateway } from '../support/in-process-gateway';
 import { startKserveServer, startOpenAiServer, type OpenAiServer, type TestModelServer } from './support/model-servers';
 import { registerAndPromote } from './support/registry-client';
-import { timerLag } from './upstream/support/fault-upstream';
+import { timerLag } from '../support/timer-lag';
 
 /**
  * The upstream side through the gateway, against model servers on 127.0.0.1: the OpenAI-compatible

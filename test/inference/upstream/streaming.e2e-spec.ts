@@ -4,11 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { UpstreamCallAbortedError, UpstreamResponseTooLargeError, UpstreamTimeoutError } from '../../../libs/inference/src/resilience';
 import { Cancellation } from '../../../libs/inference/src/upstream/cancellation';
 import { CLIENT_WENT_AWAY } from '../../../libs/inference/src/upstream/upstream-error-classifier';
+import { timerLag } from '../../support/timer-lag';
 import {
   createUpstreamHarness,
   inferRequest,
   startFaultServer,
-  timerLag,
   versionAt,
   type FaultServer,
   type UpstreamHarness,

@@ -7,6 +7,7 @@ import type { HttpEndpoint, ResolvedModelVersion } from '@infergate/model-regist
 import { GatewayMetrics } from '@infergate/observability';
 import { UpstreamGuards } from '../../../../libs/inference/src/resilience';
 import { UpstreamClient, UpstreamPools, type UpstreamRequest } from '../../../../libs/inference/src/upstream';
+import { timerLag } from '../../../support/timer-lag';
 
 /** What a fake model server saw of one request. */
 export interface SeenRequest {
@@ -199,21 +200,4 @@ export async function failureOf(
   }
   lag.stop();
   throw new Error('expected the call to fail, but it succeeded');
-}
-
-/** The longest lateness of a 10 ms interval timer from now until stop(). */
-export function timerLag(): { stop(): number } {
-  let worst = 0;
-  let expected = performance.now() + 10;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - expected);
-    expected = now + 10;
-  }, 10);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      return worst;
-    },
-  };
 }
