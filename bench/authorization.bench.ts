@@ -9,7 +9,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import type { AuditService } from '@infergate/audit';
-import type { Principal } from '@infergate/identity';
+import type { Principal } from '@infergate/contracts';
 import { AuthzTestModel } from '../libs/authorization/src/ability/ability-sql-testing';
 import { TestPolicySource, testPolicySet, testPrincipal } from '../libs/authorization/src/ability/ability-testing';
 import { AbilityCache, asSubject, buildAbility, CaslAccessPolicy } from '../libs/authorization/src/ability';

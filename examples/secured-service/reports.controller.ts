@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { CheckPolicies } from '@infergate/common';
-import { CurrentPrincipal, type Principal } from '@infergate/identity';
+import { CurrentPrincipal, type Principal } from '@infergate/contracts';
 import { OrganizationReport, ReportsService } from './reports.service';
 
 /** Authenticated by the AuthenticationGuard, checked on the type by the PoliciesGuard, on the instance by the service. */

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ResourceNotFoundException } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
-import { ACCESS_POLICY, ApplicationEntity, OrganizationEntity, type AccessPolicy, type Principal } from '@infergate/identity';
+import { ACCESS_POLICY, type AccessPolicy, type Principal } from '@infergate/contracts';
+import { ApplicationEntity, OrganizationEntity } from '@infergate/identity';
 
 /** What this team's service computes: a small summary of one organization. */
 export interface OrganizationReport {

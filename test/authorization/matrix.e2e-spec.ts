@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AuditService } from '@infergate/audit';
+import { type Role } from '@infergate/contracts';
 import {
   ApiKeysService,
   ApplicationsService,
@@ -9,7 +10,6 @@ import {
   RoleBindingsService,
   SYSTEM_PRINCIPAL,
   TrustedIssuersService,
-  type Role,
 } from '@infergate/identity';
 import { CREDIT_RISK_DEMO, CREDIT_RISK_FEATURES, creditRiskContract } from '@infergate/inference';
 import {

@@ -1,6 +1,6 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { POLICY_ACTIONS, POLICY_SUBJECTS } from '@infergate/identity';
+import { POLICY_ACTIONS, POLICY_SUBJECTS } from '@infergate/contracts';
 import { RunningGateway, startGateway } from '../support/in-process-gateway';
 import { routeKey, RouteEntry, routeTable } from './support/route-table';
 

@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DatabaseService } from '@infergate/database';
-import {
-  ApiKeyEntity,
-  ApiKeysService,
-  BOOTSTRAP_APPLICATION_ID,
-  OrganizationsService,
-  SCOPES,
-  SYSTEM_PRINCIPAL,
-} from '@infergate/identity';
+import { SCOPES } from '@infergate/contracts';
+import { ApiKeyEntity, ApiKeysService, BOOTSTRAP_APPLICATION_ID, OrganizationsService, SYSTEM_PRINCIPAL } from '@infergate/identity';
 import { RunningGateway, startGateway } from '../support/in-process-gateway';
 
 const ADMIN_ROUTE = '/v1/admin/organizations';

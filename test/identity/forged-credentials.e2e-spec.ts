@@ -2,7 +2,8 @@ import { CompactEncrypt, CryptoKey, exportSPKI, generateKeyPair, importJWK, JWK,
 import { randomUUID } from 'node:crypto';
 import { AuditEventEntity, AuditService } from '@infergate/audit';
 import { DatabaseService } from '@infergate/database';
-import { AuthFailureReason, OrganizationEntity, Principal, RevocationService, SecretBox } from '@infergate/identity';
+import { Principal } from '@infergate/contracts';
+import { AuthFailureReason, OrganizationEntity, RevocationService, SecretBox } from '@infergate/identity';
 import { SigningKeyEntity } from '../../libs/identity/src/oauth/signing-key.entity';
 import { SigningKeysService } from '../../libs/identity/src/oauth/signing-keys.service';
 import { createTrustedIssuerSchema } from '../../libs/identity/src/tokens/trusted-issuer.dto';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AuditEventEntity, AuditService } from '@infergate/audit';
 import { DatabaseService } from '@infergate/database';
+import { SCOPES, type Scope } from '@infergate/contracts';
 import {
   ApiKeysService,
   ApplicationEntity,
@@ -11,8 +12,6 @@ import {
   OrganizationsService,
   RevocationService,
   RoleBindingsService,
-  SCOPES,
-  type Scope,
   SYSTEM_PRINCIPAL,
 } from '@infergate/identity';
 import { RunningGateway, startGateway } from '../support/in-process-gateway';

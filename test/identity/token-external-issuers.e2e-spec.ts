@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AuditEventEntity, AuditService } from '@infergate/audit';
 import { DatabaseService } from '@infergate/database';
-import { OrganizationEntity, Principal, UserEntity } from '@infergate/identity';
+import { Principal } from '@infergate/contracts';
+import { OrganizationEntity, UserEntity } from '@infergate/identity';
 import { createTrustedIssuerSchema } from '../../libs/identity/src/tokens/trusted-issuer.dto';
 import { TrustedIssuerEntity } from '../../libs/identity/src/tokens/trusted-issuer.entity';
 import { TrustedIssuersService } from '../../libs/identity/src/tokens/trusted-issuers.service';

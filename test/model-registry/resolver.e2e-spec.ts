@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { ProblemException } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
-import { SYSTEM_PRINCIPAL, type Principal } from '@infergate/identity';
+import { type Principal } from '@infergate/contracts';
+import { SYSTEM_PRINCIPAL } from '@infergate/identity';
 import {
   MODEL_RESOLVER,
   ModelAliasesService,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckPolicies, Public } from '@infergate/common';
-import { CurrentPrincipal, Principal } from '@infergate/identity';
+import { CurrentPrincipal, Principal } from '@infergate/contracts';
 
 /**
  * Routes that exist only in tests, to exercise the pipeline before the feature modules exist:

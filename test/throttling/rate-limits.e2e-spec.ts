@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import {
-  ApiKeysService,
-  ApplicationsService,
-  BOOTSTRAP_APPLICATION_ID,
-  OrganizationsService,
-  SCOPES,
-  SYSTEM_PRINCIPAL,
-} from '@infergate/identity';
+import { SCOPES } from '@infergate/contracts';
+import { ApiKeysService, ApplicationsService, BOOTSTRAP_APPLICATION_ID, OrganizationsService, SYSTEM_PRINCIPAL } from '@infergate/identity';
 import { RunningGateway, startGateway } from '../support/in-process-gateway';
 import { createTenant, Tenant, writePlansDir } from './support';
 

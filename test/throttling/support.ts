@@ -2,6 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SCOPES, type Role } from '@infergate/contracts';
 import {
   ApiKeysService,
   ApplicationsService,
@@ -10,9 +11,7 @@ import {
   createOrganizationSchema,
   OrganizationsService,
   RoleBindingsService,
-  SCOPES,
   SYSTEM_PRINCIPAL,
-  type Role,
 } from '@infergate/identity';
 
 /** A plan directory of its own (PLANS_DIR) holding one plans.yaml. */

@@ -8,7 +8,8 @@ import { HealthModule } from '@infergate/health';
 import { InferenceModule } from '@infergate/inference';
 import { ModelRegistryModule } from '@infergate/model-registry';
 import { ObservabilityModule } from '@infergate/observability';
-import { ACCESS_POLICY, AuthenticationGuard, IdentityModule } from '@infergate/identity';
+import { ACCESS_POLICY } from '@infergate/contracts';
+import { AuthenticationGuard, IdentityModule } from '@infergate/identity';
 import { RateLimitGuard, ThrottlingModule } from '@infergate/throttling';
 import { AnomalyAuditModule } from './anomaly-audit.module';
 

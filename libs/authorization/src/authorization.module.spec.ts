@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigModule, loadConfig } from '@infergate/common';
 import { DatabaseModule, DatabaseService } from '@infergate/database';
-import { ACCESS_POLICY, type AccessPolicy } from '@infergate/identity';
+import { ACCESS_POLICY, type AccessPolicy } from '@infergate/contracts';
 import { testPrincipal } from './ability/ability-testing';
 import { AbilityCache } from './ability/ability.cache';
 import { CaslAccessPolicy } from './ability/casl-access-policy';

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '@infergate/audit';
-import { ACCESS_POLICY } from '@infergate/identity';
+import { ACCESS_POLICY } from '@infergate/contracts';
 import { ABILITY_CACHE_OPTIONS, AbilityCache, type AbilityCacheOptions } from './ability/ability.cache';
 import { CaslAccessPolicy } from './ability/casl-access-policy';
 import { PoliciesGuard } from './ability/policies.guard';

@@ -1,4 +1,4 @@
-import type { Clearance, Principal } from '@infergate/identity';
+import type { Clearance, Principal } from '@infergate/contracts';
 import type { InputContract, PiiRule } from '@infergate/validation';
 
 export const MODEL_STAGES = ['draft', 'staging', 'production', 'deprecated', 'archived'] as const;

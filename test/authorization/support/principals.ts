@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { ApplicationsService, RoleBindingsService, SCOPES, SYSTEM_PRINCIPAL, type Role, type Scope } from '@infergate/identity';
+import { SCOPES, type Role, type Scope } from '@infergate/contracts';
+import { ApplicationsService, RoleBindingsService, SYSTEM_PRINCIPAL } from '@infergate/identity';
 
 /** A real application of an organization, its role there (if any), and an access token from POST /oauth/token. */
 export interface TestCaller {

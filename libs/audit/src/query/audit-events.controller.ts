@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { AccessForbiddenException, CheckPolicies, ZodValidationPipe } from '@infergate/common';
-import type { AuthenticatedRequest, Principal } from '@infergate/identity';
+import type { AuthenticatedRequest, Principal } from '@infergate/contracts';
 import { AuditQueryService } from './audit-query.service';
 import { listAuditEventsSchema, type ListAuditEvents } from './audit-events.query';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
 import { DatabaseService } from '@infergate/database';
-import type { AccessPolicy, Principal } from '@infergate/identity';
+import type { AccessPolicy, Principal } from '@infergate/contracts';
 import { AuditEventEntity } from '../audit-event.entity';
 import { auditEventView, type AuditEventView } from './audit-event.view';
 import { decodeCursor, encodeCursor, type AuditCursor, type ListAuditEvents } from './audit-events.query';

@@ -1,5 +1,5 @@
 import type { AuditEventInput } from '@infergate/audit';
-import type { Principal, Role } from '@infergate/identity';
+import type { Principal, Role } from '@infergate/contracts';
 import type { PolicyRule, PolicySet, PolicySource } from '../policy/policy.types';
 
 /** Test helpers for the authorization specs (and the lead's e2e suites); no Nest, no files. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { Principal } from '@infergate/identity';
+import type { Principal } from '@infergate/contracts';
 import { POLICY_SOURCE, type PolicySet, type PolicySource } from '../policy/policy.types';
 import { buildAbility } from './ability.factory';
 import type { CompiledAbility } from './ability.types';

@@ -1,5 +1,5 @@
 import { buildMongoQueryMatcher, createMongoAbility, type MongoQuery, type RawRuleOf } from '@casl/ability';
-import { CLEARANCES, type PolicyAction, type PolicySubject, type Principal, type Scope } from '@infergate/identity';
+import { CLEARANCES, type PolicyAction, type PolicySubject, type Principal, type Scope } from '@infergate/contracts';
 import { POLICY_CONDITION_FIELDS } from '../policy/policy-condition-fields';
 import { PRINCIPAL_PLACEHOLDERS, type PolicyRule, type PolicySet, type PrincipalPlaceholder } from '../policy/policy.types';
 import type { AppAbility } from './ability.types';

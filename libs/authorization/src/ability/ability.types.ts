@@ -1,5 +1,5 @@
 import type { ForcedSubject, MongoAbility, MongoQuery } from '@casl/ability';
-import type { PolicyAction, PolicySubject } from '@infergate/identity';
+import type { PolicyAction, PolicySubject } from '@infergate/contracts';
 import type { PolicySet } from '../policy/policy.types';
 
 /** A resource instance tagged with its subject type (see `subject()` from @casl/ability). */

@@ -4,7 +4,7 @@ import { permittedFieldsOf, rulesToQuery } from '@casl/ability/extra';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '@infergate/audit';
 import { GatewayMetrics } from '@infergate/observability';
-import type { AccessPolicy, PolicyAction, PolicySubject, Principal } from '@infergate/identity';
+import type { AccessPolicy, PolicyAction, PolicySubject, Principal } from '@infergate/contracts';
 import { AbilityCache } from './ability.cache';
 import type { AppAbility } from './ability.types';
 

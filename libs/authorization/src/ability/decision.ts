@@ -1,6 +1,6 @@
 import { subject as asCaslSubject } from '@casl/ability';
 import type { AuditService } from '@infergate/audit';
-import type { PolicyAction, PolicySubject, Principal } from '@infergate/identity';
+import type { PolicyAction, PolicySubject, Principal } from '@infergate/contracts';
 import type { AppAbility, SubjectInstance } from './ability.types';
 
 /** Recorded as the deciding rule when nothing allowed the action (deny by default). */

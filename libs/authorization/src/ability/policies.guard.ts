@@ -9,7 +9,8 @@ import {
   RouteMetadataCache,
 } from '@infergate/common';
 import { GatewayMetrics, withSpan } from '@infergate/observability';
-import { InsufficientScopeException, type AuthenticatedRequest, type PolicyAction, type PolicySubject } from '@infergate/identity';
+import { type AuthenticatedRequest, type PolicyAction, type PolicySubject } from '@infergate/contracts';
+import { InsufficientScopeException } from '@infergate/identity';
 import { AbilityCache } from './ability.cache';
 import { scopesThatWouldAllow } from './ability.factory';
 import type { RequestWithAbility } from './ability.types';

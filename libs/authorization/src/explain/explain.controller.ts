@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
-import { CurrentPrincipal, type Principal } from '@infergate/identity';
+import { CurrentPrincipal, type Principal } from '@infergate/contracts';
 import { explainRequestSchema, ExplainRequestDto, ExplanationDto, type ExplainRequest, type Explanation } from './explain.dto';
 import { ExplainService } from './explain.service';
 

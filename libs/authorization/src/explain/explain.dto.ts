@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CLEARANCES, POLICY_ACTIONS, POLICY_SUBJECTS, ROLES, SCOPES } from '@infergate/identity';
+import { CLEARANCES, POLICY_ACTIONS, POLICY_SUBJECTS, ROLES, SCOPES } from '@infergate/contracts';
 
 const id = z.string().min(1).max(200);
 const MAX_RESOURCE_PROPERTIES = 100;

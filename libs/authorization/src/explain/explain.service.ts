@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccessForbiddenException } from '@infergate/common';
-import { SCOPES, type PolicyAction, type PolicySubject, type Principal, type Scope } from '@infergate/identity';
+import { SCOPES, type PolicyAction, type PolicySubject, type Principal, type Scope } from '@infergate/contracts';
 import { AbilityCache } from '../ability/ability.cache';
 import {
   buildAbility,

@@ -1,4 +1,4 @@
-import type { PolicySubject } from '@infergate/identity';
+import type { PolicySubject } from '@infergate/contracts';
 import {
   CONDITION_OPERATORS,
   LIST_OPERATORS,

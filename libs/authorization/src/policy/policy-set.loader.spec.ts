@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { POLICY_SUBJECTS } from '@infergate/identity';
+import { POLICY_SUBJECTS } from '@infergate/contracts';
 import { LIST_PLACEHOLDERS, POLICY_CONDITION_FIELDS, SCALAR_PLACEHOLDERS } from './policy-condition-fields';
 import { loadPolicySet, parsePolicySet, PolicySetError, type PolicySetResult } from './policy-set.loader';
 import { canonicalJson } from '@infergate/common';

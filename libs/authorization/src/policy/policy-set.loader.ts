@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { POLICY_SUBJECTS, type PolicySubject } from '@infergate/identity';
+import { POLICY_SUBJECTS, type PolicySubject } from '@infergate/contracts';
 import { validateConditions } from './policy-conditions';
 import { policyFileSchema, policyRuleSchema } from './policy.schema';
 import type { PolicyRule, PolicySet } from './policy.types';

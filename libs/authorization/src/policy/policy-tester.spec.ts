@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROLES, SCOPES } from '@infergate/identity';
+import { ROLES, SCOPES } from '@infergate/contracts';
 import { loadPolicySet, parsePolicySet } from './policy-set.loader';
 import {
   describeFailure,

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { subject as asSubject } from '@casl/ability';
-import { SCOPES, type Principal, type RoleGrant, type Role } from '@infergate/identity';
+import { SCOPES, type Principal, type RoleGrant, type Role } from '@infergate/contracts';
 import { buildAbility } from '../ability/ability.factory';
 import { policyTestFileSchema, type PolicyTestCase, type PolicyTestPrincipal } from './policy.schema';
 import type { PolicySet } from './policy.types';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLEARANCES, POLICY_ACTIONS, POLICY_SUBJECTS, ROLES, SCOPES } from '@infergate/identity';
+import { CLEARANCES, POLICY_ACTIONS, POLICY_SUBJECTS, ROLES, SCOPES } from '@infergate/contracts';
 import type { PolicyRule } from './policy.types';
 
 const RULE_ID = /^[a-z0-9][a-z0-9._-]{0,127}$/;

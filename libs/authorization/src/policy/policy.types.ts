@@ -1,4 +1,4 @@
-import type { PolicyAction, PolicySubject, Role, Scope } from '@infergate/identity';
+import type { PolicyAction, PolicySubject, Role, Scope } from '@infergate/contracts';
 
 /**
  * Principal attributes a condition may refer to, as `"${principal.orgId}"` (the whole string value is

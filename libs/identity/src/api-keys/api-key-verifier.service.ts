@@ -3,13 +3,12 @@ import { DatabaseService } from '@infergate/database';
 import { InvalidTokenException } from '../authentication/authentication.errors';
 import type { ApiKeyVerifier, CredentialContext } from '../authentication/credential-verifiers';
 import { MasterKey } from '../crypto/master-key';
-import type { Principal } from '../principal';
+import { type Principal, clearanceCovers } from '@infergate/contracts';
 import { RevocationService } from '../revocation/revocation.service';
 import { ApplicationEntity } from '../tenancy/application.entity';
 import { OrganizationEntity } from '../tenancy/organization.entity';
 import { loadRoleGrants } from '../tenancy/role-grants';
 import { CredentialChange, TenancyEvents } from '../tenancy/tenancy-events';
-import { clearanceCovers } from '../tenancy/tenancy.types';
 import { apiKeyId } from './api-key-format';
 import { ApiKeyEntity } from './api-key.entity';
 

@@ -1,7 +1,7 @@
 import { PageMetaDto, paginationShape } from '@infergate/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
-import { SCOPES, type Scope } from '../tenancy/tenancy.types';
+import { SCOPES, type Scope } from '@infergate/contracts';
 import { nameField, scopesField } from '../tenancy/tenancy.validation';
 import type { ApiKeyEntity } from './api-key.entity';
 

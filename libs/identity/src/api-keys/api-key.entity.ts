@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { Scope } from '../tenancy/tenancy.types';
+import type { Scope } from '@infergate/contracts';
 
 /** An API key `ig_<id>_<secret>`: only the id and a keyed hash of the secret are stored. */
 @Entity({ name: 'api_keys' })

@@ -3,8 +3,7 @@ import { RequestValidationException, ResourceNotFoundException, Page, pageOf } f
 import { IsNull } from 'typeorm';
 import { DatabaseService } from '@infergate/database';
 import { MasterKey } from '../crypto/master-key';
-import type { PolicyAction } from '../access/access-policy';
-import type { Principal } from '../principal';
+import type { PolicyAction, Principal } from '@infergate/contracts';
 import { RevocationService } from '../revocation/revocation.service';
 import { ApplicationsService } from '../tenancy/applications.service';
 import { TenancyAccess } from '../tenancy/tenancy-access';

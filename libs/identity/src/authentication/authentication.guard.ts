@@ -6,7 +6,7 @@ import { AuditService } from '@infergate/audit';
 import { AuthenticationRequiredException, IS_PUBLIC_KEY, ProblemException, RouteMetadataCache } from '@infergate/common';
 import { AnomalyBlocklist, GatewayMetrics, LabelChildren, withSpan } from '@infergate/observability';
 import { CLIENT_CERTIFICATE_READER, ClientCertificateReader } from '../mtls/client-certificate';
-import type { AuthenticatedRequest, Principal } from '../principal';
+import type { AuthenticatedRequest, Principal, Scope } from '@infergate/contracts';
 import { InsufficientScopeException, InvalidTokenException } from './authentication.errors';
 import {
   ACCESS_TOKEN_VERIFIER,
@@ -21,7 +21,6 @@ import { MAX_CREDENTIAL_LENGTH, presentedCredential, type PresentedCredential } 
 import { FailedAuthLimiter } from './failed-auth.limiter';
 import { ipInAnyCidr } from './ip-match';
 import { REQUIRED_SCOPES_KEY } from './scopes.decorator';
-import type { Scope } from '../tenancy/tenancy.types';
 import { SuccessAuditSampler } from './success-audit-sampler';
 
 /** The metric's method label for a credential that failed before a principal existed. */

@@ -1,5 +1,5 @@
 import type { ClientCertificate } from '../mtls/client-certificate';
-import type { Principal } from '../principal';
+import type { Principal } from '@infergate/contracts';
 
 /** What a verifier may need to know about the request besides the credential itself. */
 export interface CredentialContext {

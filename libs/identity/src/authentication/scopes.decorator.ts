@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Scope } from '../tenancy/tenancy.types';
+import type { Scope } from '@infergate/contracts';
 
 export const REQUIRED_SCOPES_KEY = 'infergate:required-scopes';
 

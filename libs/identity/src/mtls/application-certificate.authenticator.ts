@@ -2,12 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { In } from 'typeorm';
 import { DatabaseService } from '@infergate/database';
 import type { CertificateAuthenticator } from '../authentication/credential-verifiers';
-import type { Principal } from '../principal';
+import { type Principal, CLEARANCES, Clearance } from '@infergate/contracts';
 import { ApplicationEntity } from '../tenancy/application.entity';
 import { OrganizationEntity } from '../tenancy/organization.entity';
 import { ProjectEntity } from '../tenancy/project.entity';
 import { loadRoleGrants } from '../tenancy/role-grants';
-import { CLEARANCES, Clearance } from '../tenancy/tenancy.types';
 import { CertificateMatch, matchCertificate } from './certificate-match';
 import type { ClientCertificate } from './client-certificate';
 

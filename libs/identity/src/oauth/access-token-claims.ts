@@ -1,5 +1,4 @@
-import type { Principal, RoleGrant } from '../principal';
-import { CLEARANCES, Clearance, ROLES, Role, SCOPES, Scope } from '../tenancy/tenancy.types';
+import { type Principal, type RoleGrant, CLEARANCES, Clearance, ROLES, Role, SCOPES, Scope } from '@infergate/contracts';
 
 /**
  * The gateway's access tokens: RFC 9068 JWT profile (`typ: at+jwt`) plus the attributes authorization

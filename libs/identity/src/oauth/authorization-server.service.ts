@@ -7,7 +7,7 @@ import { CLIENT_CERTIFICATE_READER, ClientCertificateReader } from '../mtls/clie
 import { RevocationService } from '../revocation/revocation.service';
 import { ApplicationEntity } from '../tenancy/application.entity';
 import { loadRoleGrants } from '../tenancy/role-grants';
-import { CLIENT_AUTH_METHODS, SCOPES } from '../tenancy/tenancy.types';
+import { CLIENT_AUTH_METHODS, SCOPES } from '@infergate/contracts';
 import type { AccessTokenClaims } from './access-token-claims';
 import { ASSERTION_ALGORITHMS, AuthenticatedClient, ClientAuthenticatorService } from './client-authenticator.service';
 import { LocalAccessTokenVerifier } from './local-access-token.verifier';

@@ -13,7 +13,7 @@ import { ClientCertificate, matchCertificate } from '../mtls/client-certificate'
 import { ApplicationEntity } from '../tenancy/application.entity';
 import { clientSecretMatches } from '../tenancy/client-secrets';
 import { OrganizationEntity } from '../tenancy/organization.entity';
-import type { ClientAuthMethod } from '../tenancy/tenancy.types';
+import type { ClientAuthMethod } from '@infergate/contracts';
 import { ASSERTION_REPLAY_CACHE, AssertionReplayCache } from './assertion-replay-cache';
 import { oauthEndpoints } from './oauth-endpoints';
 import { InvalidClientException, OAuthErrorException } from './oauth.errors';

@@ -12,7 +12,7 @@ import {
   type Clearance,
   type EntityStatus,
   type Scope,
-} from './tenancy.types';
+} from '@infergate/contracts';
 import { authMethodField, cidrsField, clearanceField, idField, nameField, regionsField, scopesField } from './tenancy.validation';
 
 /** Members of a JWK that only a private key has; a client's registered JWKS must carry none. */

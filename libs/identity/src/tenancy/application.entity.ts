@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ClientAuthMethod, Clearance, EntityStatus, Scope } from './tenancy.types';
+import type { ClientAuthMethod, Clearance, EntityStatus, Scope } from '@infergate/contracts';
 
 /** An OAuth client / service account. Secrets are stored only as keyed hashes. */
 @Entity({ name: 'applications' })

@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, InfergateConfig, RequestValidationException, ResourceNotFoundException, Page, pageOf } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 import { MasterKey } from '../crypto/master-key';
-import type { PolicyAction } from '../access/access-policy';
-import type { Principal } from '../principal';
+import { type PolicyAction, type Principal, clearanceCovers, ClientAuthMethod } from '@infergate/contracts';
 import { RevocationService } from '../revocation/revocation.service';
 import {
   ApplicationDto,
@@ -24,7 +23,6 @@ import { TenancyAccess } from './tenancy-access';
 import { TenancyAudit } from './tenancy-audit';
 import { TenancyEvents } from './tenancy-events';
 import { TenancyConflictException } from './tenancy.errors';
-import { clearanceCovers, ClientAuthMethod } from './tenancy.types';
 
 const SECRET_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
 

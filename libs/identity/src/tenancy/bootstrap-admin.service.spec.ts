@@ -5,7 +5,7 @@ import { BOOTSTRAP_APPLICATION_ID, BOOTSTRAP_CONSOLE, BootstrapAdminService } fr
 import { clientSecretMatches } from './client-secrets';
 import { OrganizationEntity } from './organization.entity';
 import { RoleBindingEntity } from './role-binding.entity';
-import { SCOPES } from './tenancy.types';
+import { SCOPES } from '@infergate/contracts';
 import { startTenancyTestbed } from './tenancy-testing';
 
 describe(BootstrapAdminService.name, () => {

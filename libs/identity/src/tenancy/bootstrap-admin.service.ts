@@ -10,7 +10,7 @@ import { generateClientId, generateClientSecret } from './client-secrets';
 import { OrganizationEntity } from './organization.entity';
 import { RoleBindingEntity } from './role-binding.entity';
 import { isUniqueViolation } from './tenancy.errors';
-import { SCOPES } from './tenancy.types';
+import { SCOPES } from '@infergate/contracts';
 
 export const PLATFORM_ORG_NAME = 'platform';
 

@@ -2,7 +2,7 @@ import { PageMetaDto, paginationShape } from '@infergate/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { OrganizationEntity } from './organization.entity';
-import { CLEARANCES, type Clearance, type EntityStatus } from './tenancy.types';
+import { CLEARANCES, type Clearance, type EntityStatus } from '@infergate/contracts';
 import { cidrsField, clearanceField, displayNameField, nameField, regionsField } from './tenancy.validation';
 
 export const createOrganizationSchema = z.strictObject({

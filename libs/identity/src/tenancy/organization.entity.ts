@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { Clearance, EntityStatus } from './tenancy.types';
+import type { Clearance, EntityStatus } from '@infergate/contracts';
 
 @Entity({ name: 'organizations' })
 export class OrganizationEntity {

@@ -3,8 +3,7 @@ import { ResourceNotFoundException, Page, pageOf } from '@infergate/common';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { DatabaseService } from '@infergate/database';
-import type { PolicyAction } from '../access/access-policy';
-import type { Principal } from '../principal';
+import { type PolicyAction, type Principal, CLEARANCES, Clearance } from '@infergate/contracts';
 import { RevocationService } from '../revocation/revocation.service';
 import { ApplicationEntity } from './application.entity';
 import { CreateOrganization, ListOrganizations, OrganizationDto, UpdateOrganization } from './organization.dto';
@@ -13,7 +12,6 @@ import { TenancyAccess } from './tenancy-access';
 import { TenancyAudit } from './tenancy-audit';
 import { TenancyEvents } from './tenancy-events';
 import { isUniqueViolation, TenancyConflictException } from './tenancy.errors';
-import { CLEARANCES, Clearance } from './tenancy.types';
 
 /**
  * Organizations. Who may create, read or change one is the policy set's call (by default: platform

@@ -2,7 +2,7 @@ import { PageMetaDto, paginationShape } from '@infergate/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { ProjectEntity } from './project.entity';
-import type { EntityStatus } from './tenancy.types';
+import type { EntityStatus } from '@infergate/contracts';
 import { nameField } from './tenancy.validation';
 
 export const createProjectSchema = z.strictObject({ name: nameField });

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { EntityStatus } from './tenancy.types';
+import type { EntityStatus } from '@infergate/contracts';
 
 @Entity({ name: 'projects' })
 export class ProjectEntity {

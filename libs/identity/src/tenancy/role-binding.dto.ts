@@ -2,7 +2,7 @@ import { PageMetaDto, paginationShape } from '@infergate/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { RoleBindingEntity } from './role-binding.entity';
-import { ROLES, type Role } from './tenancy.types';
+import { ROLES, type Role } from '@infergate/contracts';
 import { idField, roleField } from './tenancy.validation';
 
 const principalTypeField = z.enum(['application', 'user'], { message: 'Must be one of: application, user.' });

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { Role } from './tenancy.types';
+import type { Role } from '@infergate/contracts';
 
 /**
  * Gives a principal a role: platform-wide (no org), within an organization, or within one project.

@@ -3,8 +3,7 @@ import { RequestValidationException, ResourceNotFoundException, Page, pageOf } f
 import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import { DatabaseService } from '@infergate/database';
-import type { PolicyAction } from '../access/access-policy';
-import type { Principal } from '../principal';
+import type { PolicyAction, Principal } from '@infergate/contracts';
 import { RevocationService } from '../revocation/revocation.service';
 import { ApplicationEntity } from './application.entity';
 import { OrganizationsService } from './organizations.service';

@@ -1,5 +1,5 @@
 import type { DatabaseService } from '@infergate/database';
-import type { RoleGrant } from '../principal';
+import type { RoleGrant } from '@infergate/contracts';
 import { RoleBindingEntity } from './role-binding.entity';
 
 /** The roles bound to a principal. */

@@ -1,10 +1,9 @@
 import { ProblemException, AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
 import type { SelectQueryBuilder } from 'typeorm';
-import type { AccessPolicy } from '../access/access-policy';
+import { type AccessPolicy, SCOPES } from '@infergate/contracts';
 import { SYSTEM_PRINCIPAL, TenancyAccess } from './tenancy-access';
 
 import { testPrincipal } from './tenancy-testing';
-import { SCOPES } from './tenancy.types';
 
 /** A policy whose answers each test sets; TenancyAccess must decide nothing on its own. */
 function policy(overrides: Partial<AccessPolicy> = {}): jest.Mocked<AccessPolicy> {

@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ProblemException, AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
-import { ACCESS_POLICY, type AccessPolicy, type PolicyAction, type PolicySubject } from '../access/access-policy';
-import type { Principal } from '../principal';
-import { SCOPES } from './tenancy.types';
+import { ACCESS_POLICY, type AccessPolicy, type PolicyAction, type PolicySubject, type Principal, SCOPES } from '@infergate/contracts';
 
 /**
  * The operator CLI: a platform admin that is the gateway itself. It holds no privilege of its own:

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@infergate/audit';
-import type { Principal } from '../principal';
+import type { Principal } from '@infergate/contracts';
 import { auditActorOf } from './tenancy-access';
 
 export type AuditDetails = Record<string, string | number | boolean | null>;

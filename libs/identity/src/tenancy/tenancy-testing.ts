@@ -7,13 +7,18 @@ import { join } from 'node:path';
 import { ConfigModule, Environment, loadConfig, AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
 import { DatabaseModule, DatabaseService } from '@infergate/database';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { ACCESS_POLICY, type AccessPolicy, type PolicyAction, type PolicySubject } from '../access/access-policy';
+import {
+  ACCESS_POLICY,
+  type AccessPolicy,
+  type PolicyAction,
+  type PolicySubject,
+  type Principal,
+  type RoleGrant,
+  type Scope,
+} from '@infergate/contracts';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { IdentityCoreModule } from '../identity-core.module';
-import type { Principal, RoleGrant } from '../principal';
 import { TenancyDirectoryModule } from './tenancy-directory.module';
-
-import type { Scope } from './tenancy.types';
 
 /**
  * For unit specs of the tenancy directory and API keys: the real services on a fresh SQLite file,

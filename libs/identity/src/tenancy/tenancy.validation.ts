@@ -1,6 +1,6 @@
 import { isCidr } from '@infergate/common';
 import { z } from 'zod';
-import { CLEARANCES, CLIENT_AUTH_METHODS, ROLES, SCOPES } from './tenancy.types';
+import { CLEARANCES, CLIENT_AUTH_METHODS, ROLES, SCOPES } from '@infergate/contracts';
 
 /** Shared field rules of the admin API's request bodies. */
 export const nameField = z

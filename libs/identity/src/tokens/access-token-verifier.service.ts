@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InvalidTokenException } from '../authentication/authentication.errors';
 import type { AccessTokenVerifier, CredentialContext } from '../authentication/credential-verifiers';
 import { MAX_CREDENTIAL_LENGTH } from '../authentication/credentials';
-import type { Principal } from '../principal';
+import type { Principal } from '@infergate/contracts';
 import { RevocationService } from '../revocation/revocation.service';
 import { ExternalTokenVerifier } from './external-token.verifier';
 import { LocalTokenVerifier } from './local-token.verifier';

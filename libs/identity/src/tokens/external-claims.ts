@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import { CLEARANCES, Clearance, SCOPES, Scope } from '../tenancy/tenancy.types';
+import { CLEARANCES, Clearance, SCOPES, Scope } from '@infergate/contracts';
 import type { ClaimMapping } from './trusted-issuer.entity';
 
 /** Where roles are looked for when the issuer names no roles claim: plain, Keycloak realm and client roles. */

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { EntityStatus } from '../tenancy/tenancy.types';
+import type { EntityStatus } from '@infergate/contracts';
 
 /** Which claims of an external token carry the attributes the gateway needs. */
 export interface ClaimMapping {

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../authentication/current-principal.decorator';
-import type { Principal } from '../principal';
+import { CurrentPrincipal, type Principal } from '@infergate/contracts';
 import {
   createTrustedIssuerSchema,
   type CreateTrustedIssuerInput,

@@ -10,9 +10,8 @@ import {
   ResourceNotFoundException,
 } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
-import { ACCESS_POLICY, type AccessPolicy, type PolicyAction } from '../access/access-policy';
+import { ACCESS_POLICY, type AccessPolicy, type PolicyAction, type Principal } from '@infergate/contracts';
 import { SecretBox } from '../crypto/secret-box';
-import type { Principal } from '../principal';
 import { OrganizationEntity } from '../tenancy/organization.entity';
 import { SYSTEM_PRINCIPAL } from '../tenancy/tenancy-access';
 import { CreateTrustedIssuerInput, toTrustedIssuerResponse, TrustedIssuerResponse, UpdateTrustedIssuerInput } from './trusted-issuer.dto';

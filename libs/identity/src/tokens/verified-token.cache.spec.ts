@@ -1,4 +1,4 @@
-import type { Principal } from '../principal';
+import type { Principal } from '@infergate/contracts';
 import { VerifiedTokenCache } from './verified-token.cache';
 
 const principal = { subject: 's' } as Principal;

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { Principal } from '../principal';
+import type { Principal } from '@infergate/contracts';
 
 /** What a successful verification established, kept so that the next request skips the cryptography. */
 export interface VerifiedToken {

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '@infergate/identity';
+import type { Principal } from '@infergate/contracts';
 import type { ThrottledRequest } from '@infergate/throttling';
 import type { Cancellation } from '../upstream/cancellation';
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CheckPolicies, ProblemException } from '@infergate/common';
-import { CurrentPrincipal, type Principal } from '@infergate/identity';
+import { CurrentPrincipal, type Principal } from '@infergate/contracts';
 import { sendAnswer } from './answer';
 import { InferenceCall } from './inference-call.decorator';
 import { InferenceService } from './inference.service';

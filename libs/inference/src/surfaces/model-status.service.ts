@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@infergate/identity';
+import type { Principal } from '@infergate/contracts';
 import {
   MODEL_RESOLVER,
   ModelsService,

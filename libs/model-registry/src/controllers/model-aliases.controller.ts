@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
-import { CurrentPrincipal, type Principal } from '@infergate/identity';
+import { CurrentPrincipal, type Principal } from '@infergate/contracts';
 import { z } from 'zod';
 import { ModelAliasDto, PutAliasDto, putAliasSchema, type PutAlias } from '../dto/model-alias.dto';
 import { reasonField } from '../dto/registry-fields';

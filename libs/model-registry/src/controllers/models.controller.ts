@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
-import { CurrentPrincipal, type Principal } from '@infergate/identity';
+import { CurrentPrincipal, type Principal } from '@infergate/contracts';
 import {
   CreateModelDto,
   createModelSchema,

@@ -1,6 +1,6 @@
 import { paginationShape } from '@infergate/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CLEARANCES, type Clearance } from '@infergate/identity';
+import { CLEARANCES, type Clearance } from '@infergate/contracts';
 import { inputContractSchema, piiRuleSchema, type InputContract, type PiiRule } from '@infergate/validation';
 import { z } from 'zod';
 import type { ModelVersionEntity } from '../entities/model-version.entity';

@@ -1,6 +1,6 @@
 import { paginationShape } from '@infergate/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CLEARANCES, type Clearance } from '@infergate/identity';
+import { CLEARANCES, type Clearance } from '@infergate/contracts';
 import { z } from 'zod';
 import type { ModelEntity } from '../entities/model.entity';
 import { MODEL_STAGES, type ModelStatus } from '../model-registry.types';

@@ -1,4 +1,4 @@
-import { CLEARANCES } from '@infergate/identity';
+import { CLEARANCES } from '@infergate/contracts';
 import { z } from 'zod';
 
 /** Shared field rules of the registry's request bodies and queries. */

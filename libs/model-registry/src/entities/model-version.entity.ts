@@ -1,4 +1,4 @@
-import type { Clearance } from '@infergate/identity';
+import type { Clearance } from '@infergate/contracts';
 import type { InputContract, PiiRule } from '@infergate/validation';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ModelBackend, ModelCost, ModelDeprecation, ModelStage, ModelStatus } from '../model-registry.types';

@@ -1,4 +1,4 @@
-import type { Clearance } from '@infergate/identity';
+import type { Clearance } from '@infergate/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ModelStatus } from '../model-registry.types';
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProblemException, ResourceNotFoundException } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
-import { ACCESS_POLICY, TenancyAccess, type AccessPolicy, type Principal } from '@infergate/identity';
+import { ACCESS_POLICY, type AccessPolicy, type Principal } from '@infergate/contracts';
+import { TenancyAccess } from '@infergate/identity';
 import { EndpointVault } from '../endpoint/endpoint-vault';
 import { ModelAliasEntity } from '../entities/model-alias.entity';
 import { ModelVersionEntity } from '../entities/model-version.entity';

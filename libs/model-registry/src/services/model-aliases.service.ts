@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RequestValidationException, ResourceNotFoundException } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
-import { ACCESS_POLICY, TenancyAccess, type AccessPolicy, type Principal } from '@infergate/identity';
+import { ACCESS_POLICY, type AccessPolicy, type Principal } from '@infergate/contracts';
+import { TenancyAccess } from '@infergate/identity';
 import { ModelAliasDto, PROTECTED_ALIASES, type PutAlias } from '../dto/model-alias.dto';
 import { aliasNameField } from '../dto/registry-fields';
 import { ModelAliasEntity } from '../entities/model-alias.entity';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { SYSTEM_PRINCIPAL, type Clearance } from '@infergate/identity';
+import { type Clearance } from '@infergate/contracts';
+import { SYSTEM_PRINCIPAL } from '@infergate/identity';
 import type { InputContract, PiiRule } from '@infergate/validation';
 import { createModelSchema, type ModelDto } from '../dto/model.dto';
 import { createVersionSchema } from '../dto/model-version.dto';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@infergate/audit';
-import { SYSTEM_PRINCIPAL, type Principal } from '@infergate/identity';
+import { type Principal } from '@infergate/contracts';
+import { SYSTEM_PRINCIPAL } from '@infergate/identity';
 
 export type RegistryAuditDetails = Record<string, string | number | boolean | null>;
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ResourceNotFoundException } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
-import { TenancyAccess, type PolicyAction, type Principal } from '@infergate/identity';
+import { type PolicyAction, type Principal } from '@infergate/contracts';
+import { TenancyAccess } from '@infergate/identity';
 import { isUuid } from '../dto/registry-fields';
 import { ModelVersionEntity } from '../entities/model-version.entity';
 import { ModelEntity } from '../entities/model.entity';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { RequestValidationException } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
-import type { Principal } from '@infergate/identity';
+import type { Principal } from '@infergate/contracts';
 import type { ModelVersionView, StageTransitionDto, TransitionInput } from '../dto/model-version.dto';
 import { ModelAliasEntity } from '../entities/model-alias.entity';
 import { ModelStageTransitionEntity } from '../entities/model-stage-transition.entity';

@@ -1,4 +1,4 @@
-import type { Principal } from '@infergate/identity';
+import type { Principal } from '@infergate/contracts';
 import type { BucketCharge, ConcurrencyCharge, LimitScope, PlanLimits, QuotaCharge, RateLimitRequest } from '../rate-limit.types';
 
 /** What a request is charged against, besides its principal. */

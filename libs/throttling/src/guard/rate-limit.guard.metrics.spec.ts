@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ServiceUnavailableException, type InfergateConfig } from '@infergate/common';
-import type { Principal } from '@infergate/identity';
+import type { Principal } from '@infergate/contracts';
 import { GatewayMetrics } from '@infergate/observability';
 import type { PlanResolver } from '../plans';
 import type { LimitState, PlanLimits, RateLimitDecision, RateLimitStore } from '../rate-limit.types';

@@ -3,7 +3,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Public, type InfergateConfig } from '@infergate/common';
 import { SkipThrottle } from '@nestjs/throttler';
-import type { Principal } from '@infergate/identity';
+import type { Principal } from '@infergate/contracts';
 import type { PlanResolver } from '../plans';
 import type { ConcurrencyCharge, LimitState, PlanLimits, RateLimitDecision, RateLimitRequest, RateLimitStore } from '../rate-limit.types';
 import type { OrganizationNames } from './organization-names';

@@ -11,7 +11,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AuthenticationRequiredException, IS_PUBLIC_KEY, RouteMetadataCache, type InfergateConfig } from '@infergate/common';
-import type { AuthenticatedRequest, Principal } from '@infergate/identity';
+import type { AuthenticatedRequest, Principal } from '@infergate/contracts';
 import { GatewayMetrics, LabelChildren, withSpan } from '@infergate/observability';
 import { PlanResolver } from '../plans';
 import type { LimitState, PlanLimits, RateLimitDecision, RateLimitRequest } from '../rate-limit.types';

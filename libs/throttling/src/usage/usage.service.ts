@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ResourceNotFoundException } from '@infergate/common';
-import { ACCESS_POLICY, type AccessPolicy, type Principal } from '@infergate/identity';
+import { ACCESS_POLICY, type AccessPolicy, type Principal } from '@infergate/contracts';
 import { limitKeys } from '../guard/charges';
 import { OrganizationNames } from '../guard/organization-names';
 import { nextPeriodStart } from '../guard/rate-limit.errors';

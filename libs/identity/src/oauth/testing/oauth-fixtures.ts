@@ -6,7 +6,7 @@ import { generateClientId, generateClientSecret } from '../../tenancy/client-sec
 import { OrganizationEntity } from '../../tenancy/organization.entity';
 import { ProjectEntity } from '../../tenancy/project.entity';
 import { RoleBindingEntity } from '../../tenancy/role-binding.entity';
-import type { Role } from '../../tenancy/tenancy.types';
+import type { Role } from '@infergate/contracts';
 
 /**
  * Tenancy rows for tests of the authorization server, written straight through the repositories

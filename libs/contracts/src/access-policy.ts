@@ -1,5 +1,5 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import type { Principal } from '../principal';
+import type { Principal } from './principal';
 
 export const POLICY_ACTIONS = ['read', 'create', 'update', 'delete', 'infer', 'publish', 'transition', 'administer', 'audit'] as const;
 export type PolicyAction = (typeof POLICY_ACTIONS)[number];

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedRequest, Principal } from '../principal';
+import type { AuthenticatedRequest, Principal } from './principal';
 
 /** Injects the authenticated Principal into a route handler. */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {

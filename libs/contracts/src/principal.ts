@@ -1,4 +1,4 @@
-import type { Clearance, Role, Scope } from './tenancy/tenancy.types';
+import type { Clearance, Role, Scope } from './tenancy.types';
 
 export type PrincipalKind = 'user' | 'application';
 
