@@ -1,7 +1,8 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { ProblemException, ZodValidationPipe } from '@infergate/common';
+import { validatePlain } from '@infergate/validation';
 import { DatabaseService } from '@infergate/database';
-import { createOrganizationSchema, listOrganizationsSchema, OrganizationsService, SYSTEM_PRINCIPAL } from '@infergate/identity';
+import { CreateOrganizationDto, ListOrganizationsQueryDto, OrganizationsService, SYSTEM_PRINCIPAL } from '@infergate/identity';
 import type { z } from 'zod';
 import { CliOutput } from '../cli-output';
 
@@ -24,10 +25,16 @@ export async function adminCommand<T>(database: DatabaseService, work: () => Pro
   }
 }
 
-/** Validates CLI input with the admin API's schema. */
-export function cliInput<T extends z.ZodType>(schema: T, input: Record<string, unknown>): z.output<T> {
+/**
+ * Validates CLI input with the admin API's DTO class, as the global pipe does (same rules, same
+ * pointers in the one-line error). Options arrive as strings: the DTOs convert only where they say so.
+ */
+export function cliInput<T extends object>(dto: new () => T, input: Record<string, unknown>): T;
+/** @deprecated zod schemas, until the registry's DTOs are classes too (issue 15). */
+export function cliInput<T extends z.ZodType>(schema: T, input: Record<string, unknown>): z.output<T>;
+export function cliInput(schema: z.ZodType | (new () => object), input: Record<string, unknown>): unknown {
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-  return new ZodValidationPipe(schema).transform(defined);
+  return typeof schema === 'function' ? validatePlain(schema, defined) : new ZodValidationPipe(schema).transform(defined);
 }
 
 export const list = (value: string): string[] =>
@@ -98,7 +105,7 @@ export class OrgsCreateCommand extends CommandRunner {
     const org = await adminCommand(this.database, () =>
       this.organizations.create(
         SYSTEM_PRINCIPAL,
-        cliInput(createOrganizationSchema, {
+        cliInput(CreateOrganizationDto, {
           name,
           displayName: options.displayName,
           allowedRegions: options.regions,
@@ -142,7 +149,7 @@ export class OrgsListCommand extends PagedCommand {
 
   async run(_args: string[], options: PagingOptions = {}): Promise<void> {
     const page = await adminCommand(this.database, () =>
-      this.organizations.list(SYSTEM_PRINCIPAL, cliInput(listOrganizationsSchema, { ...options })),
+      this.organizations.list(SYSTEM_PRINCIPAL, cliInput(ListOrganizationsQueryDto, { ...options })),
     );
     printTable(
       page.items.map((org) => ({ ...org })),
