@@ -9,6 +9,9 @@ import { ModelAliasesService } from '../services/model-aliases.service';
 import { ApiModelParam, RegistryRoute } from './registry-route.decorators';
 
 const deleteAliasQuery = z.strictObject({ reason: reasonField.optional() });
+// A type alias, so that the parameter's design type is Object: `z.output` is also a runtime function,
+// which the global ValidationPipe would take for a DTO class.
+type DeleteAliasQuery = z.output<typeof deleteAliasQuery>;
 
 // Moving an alias takes publish, or administer for a protected one: decided on the model instance.
 @ApiTags('models')
@@ -46,7 +49,7 @@ export class ModelAliasesController {
     @CurrentPrincipal() actor: Principal,
     @Param('model') model: string,
     @Param('alias') alias: string,
-    @Query(new ZodValidationPipe(deleteAliasQuery)) query: z.output<typeof deleteAliasQuery>,
+    @Query(new ZodValidationPipe(deleteAliasQuery)) query: DeleteAliasQuery,
   ): Promise<void> {
     await this.aliases.remove(actor, model, alias, query.reason);
   }
