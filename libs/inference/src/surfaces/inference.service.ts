@@ -11,7 +11,7 @@ import {
   type ResolvedModelVersion,
   type VersionReference,
 } from '@infergate/model-registry';
-import { GatewayMetrics, LabelChildren } from '@infergate/observability';
+import { GatewayMetrics, LabelChildren, SPAN_NAMES, traced } from '@infergate/observability';
 import { ContractCompiler, contractCheckException, type CompiledContract, type ContractCheck } from '@infergate/validation';
 import { OnnxBackend } from '../onnx/onnx-backend';
 import { IdempotencyService } from '../resilience/idempotency/idempotency.service';
@@ -127,7 +127,8 @@ export class InferenceService {
       const refusal = surfaceRefusal(plan.surface, target.version.backend);
       if (refusal) throw new UnsupportedSurfaceException(refusal);
       const compiled = this.compiler.compile(target.cacheKey, target.version.inputContract);
-      const check = plan.check(compiled, body);
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- traced() calls it on `plan`, without a closure per call
+      const check = traced(SPAN_NAMES.validateContract, plan.check, plan, compiled, body);
       if (!check.ok) {
         this.metrics.validationFailures.inc({ model: target.model.name, surface: plan.surface });
         throw contractCheckException(check);
