@@ -1,5 +1,5 @@
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
-import { SPAN_NAMES, startClientSpan } from '@infergate/observability';
+import { SPAN_NAMES, isTracingActive, startClientSpan } from '@infergate/observability';
 import type { UpstreamTarget } from './upstream-pools';
 
 /**
@@ -11,6 +11,8 @@ import type { UpstreamTarget } from './upstream-pools';
  * `url.full` leaves the endpoint URL's query out: a model server's key can travel in it.
  */
 export function startUpstreamSpan(method: string, target: UpstreamTarget, path: string): Span | undefined {
+  // Checked first: the attributes below are not built at all when tracing is off.
+  if (!isTracingActive()) return undefined;
   return startClientSpan(SPAN_NAMES.upstream, {
     'http.request.method': method,
     'server.address': target.host,
