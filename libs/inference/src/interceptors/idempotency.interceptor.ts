@@ -43,7 +43,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   /** The first call under the key: the backend may retry after sending; the answer is serialized once, to be stored and sent. */
   private async fresh(call: CallContext, next: CallHandler): Promise<ReplayableResponse> {
     call.idempotent = true;
-    const value = await lastValueFrom(next.handle());
+    const value: unknown = await lastValueFrom(next.handle());
     if (typeof value !== 'object' || value === null || Buffer.isBuffer(value) || typeof (value as { pipe?: unknown }).pipe === 'function') {
       throw new TypeError('an idempotent answer must be a JSON value');
     }
