@@ -55,10 +55,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return response.body;
   }
 
-  private replay(call: CallContext, stored: StoredResponse, next: CallHandler): Promise<unknown> {
+  /** The handler runs (resolution, contract, quota) and returns `replay.body`; the headers are set only then, not on its errors. */
+  private async replay(call: CallContext, stored: StoredResponse, next: CallHandler): Promise<unknown> {
     call.replay = stored;
+    const body: unknown = await lastValueFrom(next.handle());
     void call.reply.status(stored.status).headers(stored.headers).header('idempotent-replayed', 'true');
-    return lastValueFrom(next.handle());
+    return body;
   }
 }
 
