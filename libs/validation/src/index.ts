@@ -1,4 +1,5 @@
 export * from './contract/input-contract';
+export * from './contract/contract-document';
 export * from './contract/contract-violation.exception';
 export * from './contract/contract-compiler';
 export * from './contract/compiled-contract';
