@@ -25,12 +25,7 @@ export class ModelAliasesController {
   @CheckPolicies(['publish', 'administer'], 'Model')
   @ApiBody({ type: PutAliasDto })
   @ApiOkResponse({ type: ModelAliasDto })
-  put(
-    @CurrentPrincipal() actor: Principal,
-    @Param('model') model: string,
-    @Param('alias') alias: string,
-    @Body() body: PutAliasDto,
-  ) {
+  put(@CurrentPrincipal() actor: Principal, @Param('model') model: string, @Param('alias') alias: string, @Body() body: PutAliasDto) {
     return this.aliases.put(actor, model, alias, body);
   }
 

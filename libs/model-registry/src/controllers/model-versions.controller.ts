@@ -28,11 +28,7 @@ export class ModelVersionsController {
   @Get()
   @CheckPolicies('read', 'ModelVersion')
   @ApiOkResponse({ type: ModelVersionPageDto })
-  list(
-    @CurrentPrincipal() actor: Principal,
-    @Param('model') model: string,
-    @Query() query: ListVersionsQueryDto,
-  ) {
+  list(@CurrentPrincipal() actor: Principal, @Param('model') model: string, @Query() query: ListVersionsQueryDto) {
     return this.versions.list(actor, model, query);
   }
 
@@ -40,11 +36,7 @@ export class ModelVersionsController {
   @CheckPolicies('create', 'ModelVersion')
   @ApiBody({ type: CreateVersionDto })
   @ApiCreatedResponse({ type: ModelVersionDto })
-  create(
-    @CurrentPrincipal() actor: Principal,
-    @Param('model') model: string,
-    @Body() body: CreateVersionDto,
-  ) {
+  create(@CurrentPrincipal() actor: Principal, @Param('model') model: string, @Body() body: CreateVersionDto) {
     return this.versions.create(actor, model, body);
   }
 

@@ -41,11 +41,7 @@ export class ModelsController {
   @ApiModelParam()
   @ApiBody({ type: UpdateModelDto })
   @ApiOkResponse({ type: ModelDto })
-  update(
-    @CurrentPrincipal() actor: Principal,
-    @Param('model') model: string,
-    @Body() body: UpdateModelDto,
-  ) {
+  update(@CurrentPrincipal() actor: Principal, @Param('model') model: string, @Body() body: UpdateModelDto) {
     return this.models.update(actor, model, body);
   }
 }

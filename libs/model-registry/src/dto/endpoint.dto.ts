@@ -3,8 +3,8 @@ import { Type } from 'class-transformer';
 import {
   Allow,
   Equals,
-  IsDefined,
   IsIn,
+  IsDefined,
   IsInt,
   IsObject,
   IsPositive,
@@ -51,12 +51,14 @@ export function headersProblem(headers: unknown): string | null {
   return null;
 }
 
-const Milliseconds = (max: number): PropertyDecorator => (target, key) => {
-  Absentable()(target, key);
-  IsInt({ message: 'Must be an integer.' })(target, key);
-  IsPositive({ message: 'Must be positive.' })(target, key);
-  Max(max, { message: `Must be at most ${max}.` })(target, key);
-};
+const Milliseconds =
+  (max: number): PropertyDecorator =>
+  (target, key) => {
+    Absentable()(target, key);
+    IsInt({ message: 'Must be an integer.' })(target, key);
+    IsPositive({ message: 'Must be positive.' })(target, key);
+    Max(max, { message: `Must be at most ${max}.` })(target, key);
+  };
 
 const Pem = (): PropertyDecorator => (target, key) => {
   IsString({ message: 'Must be a string.' })(target, key);
@@ -78,6 +80,8 @@ export class EndpointTimeoutsDto {
   totalMs?: number;
 }
 
+const PAIRED = 'A client certificate and its key come together.';
+
 export class EndpointTlsDto {
   @ApiPropertyOptional({ description: 'PEM: the CA the model server certificate must chain to.' })
   @Absentable()
@@ -92,10 +96,10 @@ export class EndpointTlsDto {
   // Checked whenever either half is there: the missing key is reported where it belongs.
   @ApiPropertyOptional({ description: 'PEM: the client key (with certPem).' })
   @ValidateIf((tls: EndpointTlsDto) => tls.keyPem !== undefined || tls.certPem !== undefined)
-  @IsDefined({ message: 'A client certificate and its key come together.' })
+  @IsDefined({ message: PAIRED })
   @ValidateBy(
     { name: 'pairedKey', validator: { validate: (_value, args) => (args?.object as EndpointTlsDto).certPem !== undefined } },
-    { message: 'A client certificate and its key come together.' },
+    { message: PAIRED },
   )
   @Pem()
   keyPem?: string;
@@ -120,19 +124,17 @@ const KIND_MESSAGE = 'kind must be "http" (with a url) or "onnx" (with a modelPa
 
 /** The endpoint kind a backend needs (only when the backend is one the check knows). */
 const KindMatchesBackend = (): PropertyDecorator =>
-  ValidateBy(
-    {
-      name: 'kindMatchesBackend',
-      validator: {
-        validate: (kind, args) => {
-          const backend = (args?.object as WithBackend)[BACKEND];
-          return backend === undefined || (backend === 'onnx') === (kind === 'onnx');
-        },
-        defaultMessage: (args) =>
-          (args?.object as WithBackend)[BACKEND] === 'onnx' ? 'An onnx version has an onnx endpoint.' : 'This backend has an http endpoint.',
+  ValidateBy({
+    name: 'kindMatchesBackend',
+    validator: {
+      validate: (kind, args) => {
+        const backend = (args?.object as WithBackend)[BACKEND];
+        return backend === undefined || (backend === 'onnx') === (kind === 'onnx');
       },
+      defaultMessage: (args) =>
+        (args?.object as WithBackend)[BACKEND] === 'onnx' ? 'An onnx version has an onnx endpoint.' : 'This backend has an http endpoint.',
     },
-  );
+  });
 
 export class HttpEndpointDto {
   @ApiProperty({ enum: ['http'] })

@@ -75,12 +75,14 @@ export class DeprecationDto implements ModelDeprecation {
   successorVersion?: number;
 }
 
-const EndpointMember = (description?: string): PropertyDecorator => (target, key) => {
-  ApiProperty({ ...ENDPOINT_SCHEMA, description })(target, key);
-  EndpointType()(target, key);
-  IsObject({ message: 'Must be an object.' })(target, key);
-  ValidateNested()(target, key);
-};
+const EndpointMember =
+  (description?: string): PropertyDecorator =>
+  (target, key) => {
+    ApiProperty({ ...ENDPOINT_SCHEMA, description })(target, key);
+    EndpointType()(target, key);
+    IsObject({ message: 'Must be an object.' })(target, key);
+    ValidateNested()(target, key);
+  };
 
 @ApiEndpointModels()
 @ApiExtraModels(InputContractDto, PiiRuleDto)

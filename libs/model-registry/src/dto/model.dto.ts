@@ -4,16 +4,7 @@ import { IsIn, IsOptional } from 'class-validator';
 import { CLEARANCES, type Clearance } from '@infergate/contracts';
 import type { ModelEntity } from '../entities/model.entity';
 import { MODEL_STAGES, type ModelStage, type ModelStatus } from '../model-registry.types';
-import {
-  Absentable,
-  ClearanceField,
-  IdField,
-  ModelNameField,
-  StatusField,
-  TagField,
-  TagsField,
-  Text,
-} from './registry-fields';
+import { Absentable, ClearanceField, IdField, ModelNameField, StatusField, TagField, TagsField, Text } from './registry-fields';
 
 export class CreateModelDto {
   @ApiProperty({ maxLength: 100, example: 'churn', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$' })

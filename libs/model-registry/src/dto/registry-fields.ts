@@ -17,8 +17,8 @@ import { CLEARANCES } from '@infergate/contracts';
 
 /**
  * Shared field rules of the registry's request bodies and queries, as class-validator decorators.
- * class-validator runs a field's rules in the order they were registered (applyDecorators: left to right;
- * stacked decorators: bottom-up) and the pipe stops at a field's first error, so the type check comes first.
+ * When a type check (isString, isInt...) fails, the pipe reports it alone: the finer rules beside it
+ * would only repeat it.
  */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -41,9 +41,12 @@ export const ModelNameField = (): PropertyDecorator =>
   applyDecorators(
     IsString({ message: 'Must be a string.' }),
     Matches(MODEL_NAME, { message: MODEL_NAME_RULE }),
-    ValidateBy({ name: 'notUuid', validator: { validate: (value) => typeof value !== 'string' || !isUuid(value) } }, {
-      message: 'A model name must not look like a UUID (ids and names share the URL).',
-    }),
+    ValidateBy(
+      { name: 'notUuid', validator: { validate: (value) => typeof value !== 'string' || !isUuid(value) } },
+      {
+        message: 'A model name must not look like a UUID (ids and names share the URL).',
+      },
+    ),
   );
 
 const ALIAS_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
@@ -57,7 +60,8 @@ export function aliasNameProblem(name: string): string | null {
 const TAG = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 const TAG_RULE = 'Letters, digits and . _ : - (at most 64).';
 
-export const TagField = (): PropertyDecorator => applyDecorators(IsString({ message: 'Must be a string.' }), Matches(TAG, { message: TAG_RULE }));
+export const TagField = (): PropertyDecorator =>
+  applyDecorators(IsString({ message: 'Must be a string.' }), Matches(TAG, { message: TAG_RULE }));
 
 export const TagsField = (): PropertyDecorator =>
   applyDecorators(

@@ -2,8 +2,8 @@ import { applyDecorators } from '@nestjs/common';
 import { IsInt, IsString, Max, MaxLength, Min, MinLength, ValidateIf, type IsNumberOptions } from 'class-validator';
 
 /**
- * Field rules shared by the contract classes. class-validator runs a field's rules in registration order
- * (applyDecorators: left to right) and the pipe stops at a field's first error: the type check comes first.
+ * Field rules shared by the contract classes. When a type check (isString, isInt...) fails, the pipe
+ * reports it alone: the range checks beside it would only repeat it.
  */
 
 /** May be left out, but not sent as null (class-validator's @IsOptional would let null through). */

@@ -140,7 +140,11 @@ export class FeatureDto implements Feature {
 
   @ApiPropertyOptional({ description: 'number, integer, and the elements of numeric tensors.' })
   @Absent()
-  @Requires('minimumNotAboveMaximum', (f) => f.maximum === undefined || (f.minimum as number) <= f.maximum, 'minimum is greater than maximum')
+  @Requires(
+    'minimumNotAboveMaximum',
+    (f) => f.maximum === undefined || (f.minimum as number) <= f.maximum,
+    'minimum is greater than maximum',
+  )
   @IsNumber(FINITE, { message: 'must be a finite number' })
   minimum?: number;
 
@@ -179,8 +183,11 @@ export class FeatureDto implements Feature {
     {
       name: 'enumValue',
       validator: {
-        validate: (values: unknown[]) =>
-          values.every((value) => (typeof value === 'string' && value.length <= 1000) || (typeof value === 'number' && Number.isFinite(value))),
+        validate: (values: unknown) =>
+          !Array.isArray(values) ||
+          values.every(
+            (value) => (typeof value === 'string' && value.length <= 1000) || (typeof value === 'number' && Number.isFinite(value)),
+          ),
       },
     },
     { message: 'values are strings (at most 1000 characters) or finite numbers' },
@@ -236,7 +243,12 @@ export class OpenAiLimitsDto implements OpenAiLimits {
   @IntegerIn(1, 100_000)
   maxMessages?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100_000_000, description: 'Total characters of all prompt / message / input text.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 100_000_000,
+    description: 'Total characters of all prompt / message / input text.',
+  })
   @Absent()
   @IntegerIn(1, 100_000_000)
   maxInputChars?: number;
@@ -252,7 +264,13 @@ export class InputContractDto implements InputContract {
   @Type(() => FeatureDto)
   features: FeatureDto[] = [];
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100_000, default: 1000, description: 'Rows per native `instances` request.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 100_000,
+    default: 1000,
+    description: 'Rows per native `instances` request.',
+  })
   @IntegerIn(1, 100_000)
   maxBatch: number = 1000;
 
@@ -265,7 +283,10 @@ export class InputContractDto implements InputContract {
   @IsObject({ message: 'must be a JSON Schema object' })
   jsonSchema?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: OpenAiLimitsDto, description: 'For `openai` backends: limits checked on chat/completions/embeddings requests.' })
+  @ApiPropertyOptional({
+    type: OpenAiLimitsDto,
+    description: 'For `openai` backends: limits checked on chat/completions/embeddings requests.',
+  })
   @Absent()
   @ValidateNested()
   @IsObject({ message: 'must be an object' })

@@ -62,7 +62,11 @@ export class PiiRuleDto implements PiiRule {
   @Type(() => PiiOutputActionsDto)
   output: Partial<Record<PiiDetector, PiiOutputAction>> = new PiiOutputActionsDto();
 
-  @ApiPropertyOptional({ type: [NationalIdPatternDto], maxItems: 50, description: 'National ID formats to detect; the built-in set when omitted.' })
+  @ApiPropertyOptional({
+    type: [NationalIdPatternDto],
+    maxItems: 50,
+    description: 'National ID formats to detect; the built-in set when omitted.',
+  })
   @Absent()
   @ValidateNested({ each: true })
   @ArrayMaxSize(50, { message: 'must have at most 50 patterns' })
