@@ -17,3 +17,4 @@ export * from './pipe/problem-validation.pipe';
 export * from './pipe/validate-plain';
 export * from './pipe/validation-pipe.module';
 export * from './dto/unique-items.decorator';
+export * from './contract/inference-request-schemas';
