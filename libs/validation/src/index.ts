@@ -2,6 +2,7 @@ export * from './contract/input-contract';
 export * from './contract/contract-document';
 export * from './contract/contract-violation.exception';
 export * from './contract/contract-compiler';
+export * from './contract/contract-validator';
 export * from './contract/compiled-contract';
 export * from './contract/openai-request-schemas';
 export * from './contract/tensor-datatypes';
