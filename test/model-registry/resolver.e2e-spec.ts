@@ -53,7 +53,11 @@ describe('ModelResolver (MODEL_RESOLVER)', () => {
   };
 
   const version = (endpoint: object, extra: object = {}) =>
-    validatePlain(CreateVersionDto, { backend: 'http-json', endpoint: { kind: 'http', url: 'http://93.184.216.34/', ...endpoint }, ...extra });
+    validatePlain(CreateVersionDto, {
+      backend: 'http-json',
+      endpoint: { kind: 'http', url: 'http://93.184.216.34/', ...endpoint },
+      ...extra,
+    });
 
   beforeAll(async () => {
     modelsDir = modelsDirWithOneFile();

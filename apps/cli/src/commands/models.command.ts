@@ -311,13 +311,7 @@ export class ModelsTransitionCommand extends ModelCommand {
 
   async run([model, version, to]: string[], options: OrgOption & { reason?: string } = {}): Promise<void> {
     const moved = await adminCommand(this.database, () =>
-      this.transitions.transition(
-        SYSTEM_PRINCIPAL,
-        model,
-        version,
-        cliInput(TransitionDto, { to, reason: options.reason }),
-        options.org,
-      ),
+      this.transitions.transition(SYSTEM_PRINCIPAL, model, version, cliInput(TransitionDto, { to, reason: options.reason }), options.org),
     );
     CliOutput.line(`version ${moved.version} of model ${moved.modelId} is now ${moved.stage}`);
   }

@@ -31,7 +31,7 @@ function actionsClass<A extends string>(actions: readonly A[], description: stri
     Absent()(Actions.prototype, detector);
     IsIn(actions, { message: `must be one of: ${actions.join(', ')}` })(Actions.prototype, detector);
   }
-  return Actions as new () => Partial<Record<PiiDetector, A>>;
+  return Actions;
 }
 
 export const PiiInputActionsDto = actionsClass(INPUT_ACTIONS, 'What happens to a request in which this detector finds something.');
