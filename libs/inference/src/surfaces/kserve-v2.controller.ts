@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, ProblemException } from '@infergate/common';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
+import { KSERVE_V2_REQUEST_SCHEMA, openApiSchemaOf } from '@infergate/validation';
 import { InferenceRoute } from '../interceptors/inference-route.decorator';
 import { InferenceCall } from './inference-call.decorator';
 import { InferenceService } from './inference.service';
@@ -9,10 +10,11 @@ import type { CallContext, InferenceBody } from './inference.types';
 import { ModelStatusService, type KserveV2Metadata } from './model-status.service';
 import { versionReference } from './version-reference';
 
+// The envelope schema the contract check enforces (libs/validation), with an example of the demo model.
 const V2_BODY = {
   description: 'Open Inference Protocol v2 inference request: `inputs` are tensors named after the contract features.',
   schema: {
-    type: 'object',
+    ...(openApiSchemaOf(KSERVE_V2_REQUEST_SCHEMA) as object),
     example: {
       inputs: [
         { name: 'income', datatype: 'FP64', shape: [1], data: [52000] },

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CheckPolicies, RequestValidationException } from '@infergate/common';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
+import { OPENAI_REQUEST_SCHEMAS, openApiSchemaOf, type OpenAiKind } from '@infergate/validation';
 import type { OpenAiOperation } from '../upstream';
 import { InferenceRoute } from '../interceptors/inference-route.decorator';
 import { InferenceCall } from './inference-call.decorator';
@@ -12,6 +13,11 @@ import { openAiModelReference } from './version-reference';
 
 const MODEL_FIELD =
   '`model` names a registry model (`name`, following its production alias) or one version (`name@3`, `name@champion`); only versions with the `openai` backend are accepted.';
+
+/** The request body as the contract check's ajv schema describes it (OpenAPI dialect), with an example. */
+const openAiBody = (kind: OpenAiKind, example: object) => ({
+  schema: { ...(openApiSchemaOf(OPENAI_REQUEST_SCHEMAS[kind]) as object), example },
+});
 
 /**
  * The OpenAI-compatible surface: request and response bodies as the OpenAI API defines them, the
@@ -31,7 +37,7 @@ export class OpenAiController {
   @InferenceRoute('openai')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: 'Chat completion (optionally streamed).', description: MODEL_FIELD })
-  @ApiBody({ schema: { type: 'object', example: { model: 'assistant', messages: [{ role: 'user', content: 'Hello' }] } } })
+  @ApiBody(openAiBody('chat', { model: 'assistant', messages: [{ role: 'user', content: 'Hello' }] }))
   chat(@InferenceCall() call: CallContext, @Body() body: unknown): Promise<InferenceBody> {
     return this.forward('chat/completions', call, body);
   }
@@ -40,7 +46,7 @@ export class OpenAiController {
   @InferenceRoute('openai')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: 'Text completion (optionally streamed).', description: MODEL_FIELD })
-  @ApiBody({ schema: { type: 'object', example: { model: 'assistant', prompt: 'Once upon a time' } } })
+  @ApiBody(openAiBody('completions', { model: 'assistant', prompt: 'Once upon a time' }))
   completions(@InferenceCall() call: CallContext, @Body() body: unknown): Promise<InferenceBody> {
     return this.forward('completions', call, body);
   }
@@ -49,7 +55,7 @@ export class OpenAiController {
   @InferenceRoute('openai')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: 'Embeddings.', description: MODEL_FIELD })
-  @ApiBody({ schema: { type: 'object', example: { model: 'embedder', input: ['some text'] } } })
+  @ApiBody(openAiBody('embeddings', { model: 'embedder', input: ['some text'] }))
   embeddings(@InferenceCall() call: CallContext, @Body() body: unknown): Promise<InferenceBody> {
     return this.forward('embeddings', call, body);
   }
