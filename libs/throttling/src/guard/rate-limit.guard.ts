@@ -31,6 +31,9 @@ export const PLAN_THROTTLER = 'default';
 /** The bucket name (RateLimit fields, metrics scope, problem detail) of a route's @Throttle() limit. */
 export const ROUTE_LIMIT = 'route';
 
+/** The charge target of a route that names no model (shared: it is only read). */
+const ONE_UNIT: ChargeTarget = Object.freeze({ cost: 1 });
+
 const SKIP = Promise.resolve(true);
 const DO_NOT_SKIP = Promise.resolve(false);
 
@@ -117,12 +120,16 @@ export class RateLimitGuard extends ThrottlerGuard {
     if (!principal) throw new AuthenticationRequiredException();
 
     const limits = await this.quotas.limitsOf(principal);
+    const target = this.chargeTarget(context);
+    const concurrency = limits.concurrency;
     let charges = buildRateLimitRequest({
       principal,
       limits,
       leaseMs: this.quotas.leaseMs,
-      leaseId: randomUUID(),
-      ...this.chargeTarget(context),
+      // A lease id only names concurrency leases; a plan without concurrency limits takes none.
+      leaseId: concurrency.organization === undefined && concurrency.model === undefined ? '' : randomUUID(),
+      model: target.model,
+      cost: target.cost,
     });
     if (Number.isFinite(props.limit) && props.limit > 0) {
       charges = { ...charges, buckets: [...charges.buckets, await this.routeBucket(props, request)] };
@@ -152,7 +159,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   protected chargeTarget(context: ExecutionContext): ChargeTarget {
     const params = context.switchToHttp().getRequest<{ params?: Record<string, string | undefined> }>().params;
     const model = params?.model;
-    return { ...(model ? { model } : {}), cost: 1 };
+    return model ? { model, cost: 1 } : ONE_UNIT;
   }
 
   private releaseOnClose(reply: FastifyReply, charges: RateLimitRequest): void {

@@ -1,6 +1,9 @@
 import type { Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 
+/** Cached "no metadata" (most keys on most routes), so that a hit is one Map lookup. */
+const ABSENT = Symbol('absent');
+
 type Target = Type | ((...args: never[]) => unknown);
 
 /**
@@ -28,11 +31,10 @@ export class RouteMetadataReflector extends Reflector {
     if (targets.length !== 2) return this.inner.getAllAndOverride(metadataKey, targets);
     const [handler, controller] = targets;
     const route = handler === this.lastHandler && controller === this.lastController ? this.lastRoute! : this.routeOf(handler, controller);
-    let value = route.get(metadataKey);
-    if (value === undefined && !route.has(metadataKey)) {
-      value = this.inner.getAllAndOverride(metadataKey, targets);
-      route.set(metadataKey, value);
-    }
+    const cached = route.get(metadataKey);
+    if (cached !== undefined) return cached === ABSENT ? undefined : cached;
+    const value: unknown = this.inner.getAllAndOverride(metadataKey, targets);
+    route.set(metadataKey, value === undefined ? ABSENT : value);
     return value;
   }
 
