@@ -10,8 +10,8 @@ import { RunningGateway, startGateway } from '../support/in-process-gateway';
 
 /**
  * Tracing that joins up, through the real gateway and a real model server on 127.0.0.1: one trace
- * from the client's traceparent through the server span, the pipeline's spans and the upstream
- * CLIENT span, whose context is the traceparent the model server receives. Spans are read from an
+ * from the client's traceparent through the server span, the pipeline's spans (SPAN_NAMES) and the
+ * upstream CLIENT span, whose context is the traceparent the model server receives. Spans are read from an
  * in-memory exporter given through SPAN_PROCESSOR (no OTLP process needed).
  */
 const INCOMING_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -114,20 +114,24 @@ describe('trace propagation to the model server (e2e)', () => {
       const spans = exporter.getFinishedSpans();
       for (const span of spans) expect(span.spanContext().traceId).toBe(INCOMING_TRACE);
 
-      // Every pipeline stage is a direct child of the server span, each exactly once.
-      const children = spans.filter((span) => span.parentSpanContext?.spanId === server.spanContext().spanId);
-      const names = children.map((span) => span.name);
-      for (const name of [
+      // The guards and the inference handler are children of the server span; the contract check and
+      // the upstream call children of the handler's span. Each exactly once.
+      const childrenOf = (parent: ReadableSpan) => spans.filter((span) => span.parentSpanContext?.spanId === parent.spanContext().spanId);
+      const onlyOne = (among: ReadableSpan[], name: string): ReadableSpan => {
+        const found = among.filter((span) => span.name === name);
+        expect(found.map((span) => span.name)).toEqual([name]);
+        return found[0];
+      };
+      const stages = childrenOf(server);
+      const [authenticate, authorize, rateLimit, handler] = [
         SPAN_NAMES.authenticate,
         SPAN_NAMES.authorize,
         SPAN_NAMES.rateLimit,
-        SPAN_NAMES.validateContract,
-        SPAN_NAMES.upstream,
-      ]) {
-        expect(names.filter((n) => n === name)).toHaveLength(1);
-      }
+        SPAN_NAMES.inference,
+      ].map((name) => onlyOne(stages, name));
+      const contract = onlyOne(childrenOf(handler), SPAN_NAMES.validateContract);
+      const upstream = onlyOne(childrenOf(handler), SPAN_NAMES.upstream);
 
-      const upstream = children.find((span) => span.name === SPAN_NAMES.upstream)!;
       expect(upstream.kind).toBe(SpanKind.CLIENT);
       expect(upstream.attributes).toMatchObject({
         'http.request.method': 'POST',
@@ -136,12 +140,10 @@ describe('trace propagation to the model server (e2e)', () => {
         'url.full': `${setup.server.url}/v2/models/scorer/infer`,
         'http.response.status_code': 200,
       });
-      // In order: the guards ran before the contract check, which ran before the upstream call.
-      const start = (name: string) => children.find((span) => span.name === name)!.startTime;
-      const ns = ([s, n]: [number, number]) => s * 1e9 + n;
-      expect(ns(start(SPAN_NAMES.authenticate))).toBeLessThanOrEqual(ns(start(SPAN_NAMES.authorize)));
-      expect(ns(start(SPAN_NAMES.rateLimit))).toBeLessThanOrEqual(ns(start(SPAN_NAMES.validateContract)));
-      expect(ns(start(SPAN_NAMES.validateContract))).toBeLessThanOrEqual(ns(upstream.startTime));
+      // In pipeline order: the guards, then the handler's contract check, then the upstream call.
+      const ns = (span: ReadableSpan) => span.startTime[0] * 1e9 + span.startTime[1];
+      const ordered = [authenticate, authorize, rateLimit, contract, upstream].map(ns);
+      expect([...ordered].sort((a, b) => a - b)).toEqual(ordered);
 
       // What the model server received names the upstream span, in the same trace, with the client's tracestate.
       expect(receivedTraceparent(setup.server)).toBe(`00-${INCOMING_TRACE}-${upstream.spanContext().spanId}-01`);
@@ -155,8 +157,11 @@ describe('trace propagation to the model server (e2e)', () => {
       const server = await serverSpan();
       expect(server.spanContext().traceId).not.toBe(INCOMING_TRACE);
       expect(server.parentSpanContext).toBeUndefined();
-      const upstream = exporter.getFinishedSpans().find((span) => span.name === SPAN_NAMES.upstream)!;
-      expect(upstream.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+      const spans = exporter.getFinishedSpans();
+      const handler = spans.find((span) => span.name === SPAN_NAMES.inference)!;
+      const upstream = spans.find((span) => span.name === SPAN_NAMES.upstream)!;
+      expect(handler.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+      expect(upstream.parentSpanContext?.spanId).toBe(handler.spanContext().spanId);
       expect(receivedTraceparent(setup.server)).toBe(`00-${server.spanContext().traceId}-${upstream.spanContext().spanId}-01`);
     });
 

@@ -18,15 +18,17 @@ export const TRACER_NAME = 'infergate';
  * The spans of one inference request, all in the request's trace:
  *
  * ```
- * POST /v1/models/:model/infer      SERVER  the request (observability-hooks), continues an incoming traceparent
+ * POST /v1/models/:model/infer      SERVER   the request (observability-hooks), continues an incoming traceparent
  * ├─ authenticate                   INTERNAL AuthenticationGuard
  * ├─ authorize                      INTERNAL PoliciesGuard (route-level CASL check)
  * ├─ rate_limit                     INTERNAL RateLimitGuard (all scopes charged at once)
  * ├─ validate                       INTERNAL the global ValidationPipe (class-validator DTOs)
- * ├─ validate_contract              INTERNAL the registered model's input contract (compiled ajv check)
- * └─ upstream                       CLIENT   the model-server call, retries included (one `upstream.retry`
+ * └─ inference                      INTERNAL InferenceTraceInterceptor: the handler of an inference route
+ *    ├─ validate_contract           INTERNAL the registered model's input contract (compiled ajv check)
+ *    └─ upstream                    CLIENT   the model-server call, retries included (one `upstream.retry`
  *                                            event per repeat); its context is the traceparent the model
- *                                            server receives, so the model server's spans join this trace
+ *                                            server receives, so the model server's spans join this trace.
+ *                                            A streamed call's span ends with its body (after `inference`).
  * ```
  *
  * The server span is named `{method} {route template}` (OTel HTTP conventions); the others take
@@ -37,6 +39,7 @@ export const SPAN_NAMES = {
   authorize: 'authorize',
   rateLimit: 'rate_limit',
   validate: 'validate',
+  inference: 'inference',
   validateContract: 'validate_contract',
   upstream: 'upstream',
 } as const;
