@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
+import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
 import passport from 'passport';
 import type { Strategy } from 'passport';
 import { AuthenticationStrategy, type AuthenticationStrategyOptions, type BuiltInCredential } from './credential-strategy.decorator';
@@ -103,8 +103,10 @@ export class CredentialStrategyRegistry implements OnModuleInit, OnModuleDestroy
     const qualified = name + this.suffix;
     passport.use(qualified, instance);
     this.registered.push(qualified);
-    // AuthGuard is memoized per name: one mixin class per strategy, built here, never per request.
-    return { name, activate: AuthGuard(qualified).prototype.canActivate as PassportActivation };
+    // AuthGuard is memoized per name: one mixin class per strategy, built here, never per request. Its
+    // canActivate is taken unbound on purpose: the guard calls it with itself as `this`.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    return { name, activate: (AuthGuard(qualified).prototype as IAuthGuard).canActivate as PassportActivation };
   }
 
   private claim(free: boolean, what: string, name: string): void {
