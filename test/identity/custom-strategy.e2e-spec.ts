@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@infergate/contracts';
+import { AUTHENTICATION_REQUEST_PROPERTIES } from '@infergate/identity';
 import { InternalAuthModule } from '../../examples/custom-strategy/internal-auth.module';
 import { RunningGateway, startGateway } from '../support/in-process-gateway';
 import { ProbeModule } from '../support/probe.module';
@@ -53,6 +54,11 @@ describe('a team-registered passport strategy (e2e, examples/custom-strategy)', 
     const response = await whoami({ authorization: `Bearer ldap:${LDAP_TOKEN}` });
     expect(response.status).toBe(200);
     expect(subjectOf(response.body)).toBe('ldap-user');
+  });
+
+  it("declares passport's per-request properties on Fastify's request, so no request object changes shape", () => {
+    const fastify = gateway.app.getHttpAdapter().getInstance();
+    for (const name of AUTHENTICATION_REQUEST_PROPERTIES) expect(fastify.hasRequestDecorator(name)).toBe(true);
   });
 
   it('still authenticates the built-in credentials beside them', async () => {

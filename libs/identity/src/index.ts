@@ -6,6 +6,7 @@ export * from './authentication/authentication-attempt';
 export * from './authentication/credential-strategy.decorator';
 export * from './authentication/credential-strategy.registry';
 export * from './authentication/credentials';
+export * from './authentication/request-properties';
 export * from './authentication/strategies';
 export * from './authentication/credential-verifiers';
 export * from './authentication/scopes.decorator';

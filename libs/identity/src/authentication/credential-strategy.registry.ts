@@ -1,10 +1,11 @@
-import { ExecutionContext, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
+import { ExecutionContext, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
+import { DiscoveryService, HttpAdapterHost } from '@nestjs/core';
 import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
 import passport from 'passport';
 import type { Strategy } from 'passport';
 import { AuthenticationStrategy, type AuthenticationStrategyOptions, type BuiltInCredential } from './credential-strategy.decorator';
 import { API_KEY_PREFIX, type CustomCredentialLocations } from './credentials';
+import { declareAuthenticationRequestProperties } from './request-properties';
 
 /**
  * AuthGuard(name)'s canActivate: passport.authenticate(name) through @nestjs/passport, run with a
@@ -40,9 +41,13 @@ export class CredentialStrategyRegistry implements OnModuleInit, OnModuleDestroy
   /** Where the registered strategies' credentials are, for presentedCredential(). */
   locations: CustomCredentialLocations = { headers: [], bearerPrefixes: [], schemes: new Map() };
 
-  constructor(private readonly discovery: DiscoveryService) {}
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
+  ) {}
 
   onModuleInit(): void {
+    declareAuthenticationRequestProperties(this.adapterHost?.httpAdapter?.getInstance());
     const headers: Array<{ header: string; strategy: string }> = [];
     const bearerPrefixes: Array<{ prefix: string; strategy: string }> = [];
     const schemes = new Map<string, string>();
