@@ -92,7 +92,6 @@ describe(AuthenticationGuard.name, () => {
     const context = {
       switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({}) }),
       getClass: () => Controller,
-      // eslint-disable-next-line @typescript-eslint/unbound-method
       getHandler: () => Controller.prototype.handle,
     } as unknown as ExecutionContext;
     return { request, context };
