@@ -1,5 +1,5 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuditModule, AuditServerModule } from '@infergate/audit';
 import { AuthorizationModule, PoliciesGuard } from '@infergate/authorization';
 import { ConfigModule, InfergateConfig, LoggingModule, ProblemDetailsFilter } from '@infergate/common';
@@ -11,6 +11,7 @@ import { ObservabilityModule } from '@infergate/observability';
 import { ACCESS_POLICY } from '@infergate/contracts';
 import { AuthenticationGuard, IdentityModule } from '@infergate/identity';
 import { RateLimitGuard, ThrottlingModule } from '@infergate/throttling';
+import { ProblemValidationPipe, ValidationPipeModule } from '@infergate/validation';
 import { AnomalyAuditModule } from './anomaly-audit.module';
 
 /** Composition only: which modules make up the gateway, and the global guards, pipes and filters. */
@@ -33,6 +34,7 @@ export class AppModule {
         ThrottlingModule.forRoot(),
         ModelRegistryModule.forRoot(),
         InferenceModule,
+        ValidationPipeModule,
         ...extra,
       ],
       providers: [
@@ -41,6 +43,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: PoliciesGuard },
         { provide: APP_GUARD, useExisting: RateLimitGuard },
+        { provide: APP_PIPE, useExisting: ProblemValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
     };
