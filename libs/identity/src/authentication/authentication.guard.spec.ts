@@ -31,7 +31,7 @@ const principal = (subject: string): Principal => ({
 
 /** A passport strategy that neither succeeds nor fails: passport's pass() would let the request through. */
 class PassingStrategy extends PassportBaseStrategy {
-  authenticate(this: PassportBaseStrategy & { pass(): void }): void {
+  override authenticate(this: PassportBaseStrategy & { pass(): void }): void {
     this.pass();
   }
 }
