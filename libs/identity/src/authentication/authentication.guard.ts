@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditService } from '@infergate/audit';
 import { AuthenticationRequiredException, IS_PUBLIC_KEY, ProblemException, RouteMetadataCache } from '@infergate/common';
-import { AnomalyBlocklist, ClientBlockedException, GatewayMetrics, LabelChildren, withSpan } from '@infergate/observability';
+import { AnomalyBlocklist, ClientBlockedException, GatewayMetrics, LabelChildren, SPAN_NAMES, traced } from '@infergate/observability';
 import { CLIENT_CERTIFICATE_READER, ClientCertificateReader } from '../mtls/client-certificate';
 import type { AuthenticatedRequest, Principal, Scope } from '@infergate/contracts';
 import type { AuthenticationAttempt } from './authentication-attempt';
@@ -65,7 +65,8 @@ export class AuthenticationGuard extends AuthGuard() {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const route = this.routes.of(context);
     if (route.isPublic) return true;
-    return withSpan('authenticate', () => this.authenticate(context, route.requiredScopes));
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- traced() calls it on `this`, without a closure per request
+    return traced(SPAN_NAMES.authenticate, this.authenticate, this, context, route.requiredScopes);
   }
 
   override getAuthenticateOptions(): IAuthModuleOptions {
