@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthenticationGuard } from './authentication/authentication.guard';
+import { CredentialStrategyRegistry } from './authentication/credential-strategy.registry';
+import { ApiKeyStrategy, BearerTokenStrategy, ClientCertificateStrategy } from './authentication/strategies';
 import { IdentityCoreModule } from './identity-core.module';
 import { MtlsModule } from './mtls/mtls.module';
 import { OAuthModule } from './oauth/oauth.module';
@@ -18,9 +21,18 @@ export class IdentityModule {
     return {
       module: IdentityModule,
       global: true,
-      imports: [IdentityCoreModule, TenancyModule, OAuthModule, TokensModule, ApiKeysModule, MtlsModule],
-      providers: [AuthenticationGuard],
-      exports: [AuthenticationGuard, IdentityCoreModule, TenancyModule, OAuthModule, TokensModule, ApiKeysModule, MtlsModule],
+      imports: [DiscoveryModule, IdentityCoreModule, TenancyModule, OAuthModule, TokensModule, ApiKeysModule, MtlsModule],
+      providers: [BearerTokenStrategy, ApiKeyStrategy, ClientCertificateStrategy, CredentialStrategyRegistry, AuthenticationGuard],
+      exports: [
+        AuthenticationGuard,
+        CredentialStrategyRegistry,
+        IdentityCoreModule,
+        TenancyModule,
+        OAuthModule,
+        TokensModule,
+        ApiKeysModule,
+        MtlsModule,
+      ],
     };
   }
 }

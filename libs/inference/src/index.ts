@@ -1,4 +1,8 @@
 export * from './inference.module';
+export * from './backends/model-backend';
+export * from './backends/model-backend.registry';
+export * from './backends/backend-call';
+export * from './interceptors/inference-route.decorator';
 export * from './onnx/credit-risk-demo';
 export * from './onnx/onnx-backend';
 export * from './onnx/onnx-session-pool';
@@ -11,6 +15,7 @@ export * from './surfaces/inference-cost';
 export * from './surfaces/model-status.service';
 export * from './surfaces/pii-screen';
 export * from './surfaces/tensors';
+export * from './surfaces/native-rows';
 export * from './surfaces/version-reference';
 export * from './upstream';
 export * from './resilience';

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { OrganizationNames } from './guard/organization-names';
 import { PLAN_THROTTLER, RateLimitGuard } from './guard/rate-limit.guard';
+import { QuotaService } from './quota/quota.service';
 import { RateLimitThrottlerStorage } from './guard/throttler-storage.adapter';
 import { PlansModule } from './plans';
 import { RATE_LIMIT_STORE, type RateLimitStore } from './rate-limit.types';
@@ -14,9 +15,11 @@ import { UsageService } from './usage/usage.service';
 class RateLimitStoreModule {}
 
 /**
- * Throttling on @nestjs/throttler: its module with one named throttler (`plan`) whose storage is the
- * RATE_LIMIT_STORE, the plans, the RateLimitGuard (register it as APP_GUARD 3 with `useExisting`),
- * and GET /v1/usage. The pre-auth limiter is a Fastify hook: see registerPreAuthLimiter.
+ * Throttling on @nestjs/throttler: its module with the plan throttler as its `default` one (so that
+ * @SkipThrottle() and @Throttle({ default: … }) address it) and the RATE_LIMIT_STORE as its storage,
+ * the plans, the RateLimitGuard (register it as APP_GUARD 3 with `useExisting`), the QuotaService
+ * (units charged by handlers after the guard), and GET /v1/usage. The pre-auth limiter is a Fastify
+ * hook: see registerPreAuthLimiter.
  */
 @Module({})
 export class ThrottlingModule {
@@ -31,16 +34,18 @@ export class ThrottlingModule {
           imports: [RateLimitStoreModule],
           inject: [RATE_LIMIT_STORE],
           useFactory: (store: RateLimitStore) => ({
-            // Placeholders: the plan throttler's limits come from the caller's plan, per scope.
-            throttlers: [{ name: PLAN_THROTTLER, limit: 1, ttl: 1000 }],
+            // No limit of its own: the plan's limits apply per scope, and a finite limit reaching the
+            // guard can only be a route's @Throttle() (see RateLimitGuard). The ttl is what a
+            // @Throttle() that gives only a limit counts it over.
+            throttlers: [{ name: PLAN_THROTTLER, limit: Number.POSITIVE_INFINITY, ttl: 60_000 }],
             storage: new RateLimitThrottlerStorage(store),
             setHeaders: false,
           }),
         }),
       ],
       controllers: [UsageController],
-      providers: [OrganizationNames, RateLimitGuard, UsageService],
-      exports: [RateLimitGuard, RateLimitStoreModule, PlansModule],
+      providers: [OrganizationNames, QuotaService, RateLimitGuard, UsageService],
+      exports: [RateLimitGuard, QuotaService, RateLimitStoreModule, PlansModule],
     };
   }
 }

@@ -1,6 +1,8 @@
 export * from './contract/input-contract';
+export * from './contract/contract-document';
 export * from './contract/contract-violation.exception';
 export * from './contract/contract-compiler';
+export * from './contract/contract-validator';
 export * from './contract/compiled-contract';
 export * from './contract/openai-request-schemas';
 export * from './contract/tensor-datatypes';
@@ -19,3 +21,4 @@ export * from './dto/unique-items.decorator';
 export * from './dto/each-item.decorator';
 export * from './dto/field-presence.decorators';
 export * from './dto/iso-date-time.decorator';
+export * from './contract/inference-request-schemas';

@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { GatewayMetrics } from '@infergate/observability';
 import { ContractCompiler } from './contract/contract-compiler';
-import { piiRuleSchema } from './contract/input-contract';
+import { piiRule } from './contract/contract-document';
 import { PiiScanner } from './pii/pii-scanner';
 import { QueryBoolean } from './query/strict-query-boolean';
 import { checkPlain } from './pipe/validate-plain';
@@ -21,7 +21,7 @@ describe('ValidationModule', () => {
       ok: true,
       elements: 1,
     });
-    moduleRef.get(PiiScanner).scanInput(piiRuleSchema.parse({ input: { email: 'reject' } }), { text: 'a@example.com' });
+    moduleRef.get(PiiScanner).scanInput(piiRule({ input: { email: 'reject' } }), { text: 'a@example.com' });
     const values = (await moduleRef.get(GatewayMetrics).piiMatches.get()).values;
     expect(values).toContainEqual(
       expect.objectContaining({ labels: { detector: 'email', direction: 'input', action: 'reject' }, value: 1 }),
@@ -30,7 +30,7 @@ describe('ValidationModule', () => {
 
   it('works without the observability module', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [ValidationModule] }).compile();
-    expect(moduleRef.get(PiiScanner).scanInput(piiRuleSchema.parse({ input: { email: 'reject' } }), 'a@example.com').action).toBe('reject');
+    expect(moduleRef.get(PiiScanner).scanInput(piiRule({ input: { email: 'reject' } }), 'a@example.com').action).toBe('reject');
   });
 });
 
