@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { validatePlain } from '@infergate/validation';
 import { AuditService } from '@infergate/audit';
 import { type Role } from '@infergate/contracts';
 import {

@@ -1,9 +1,8 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { ProblemException, ZodValidationPipe } from '@infergate/common';
+import { ProblemException } from '@infergate/common';
 import { validatePlain } from '@infergate/validation';
 import { DatabaseService } from '@infergate/database';
 import { CreateOrganizationDto, ListOrganizationsQueryDto, OrganizationsService, SYSTEM_PRINCIPAL } from '@infergate/identity';
-import type { z } from 'zod';
 import { CliOutput } from '../cli-output';
 
 /**
@@ -29,12 +28,9 @@ export async function adminCommand<T>(database: DatabaseService, work: () => Pro
  * Validates CLI input with the admin API's DTO class, as the global pipe does (same rules, same
  * pointers in the one-line error). Options arrive as strings: the DTOs convert only where they say so.
  */
-export function cliInput<T extends object>(dto: new () => T, input: Record<string, unknown>): T;
-/** @deprecated zod schemas, until the registry's DTOs are classes too (issue 15). */
-export function cliInput<T extends z.ZodType>(schema: T, input: Record<string, unknown>): z.output<T>;
-export function cliInput(schema: z.ZodType | (new () => object), input: Record<string, unknown>): unknown {
+export function cliInput<T extends object>(dto: new () => T, input: Record<string, unknown>): T {
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-  return typeof schema === 'function' ? validatePlain(schema, defined) : new ZodValidationPipe(schema).transform(defined);
+  return validatePlain(dto, defined);
 }
 
 export const list = (value: string): string[] =>
