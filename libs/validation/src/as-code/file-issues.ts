@@ -44,12 +44,36 @@ export function mappingEntries(value: unknown): [string, unknown][] {
 }
 
 /**
- * Checks `value`, found at `path`, with the class `type`: `notMapping` when it is not a mapping,
- * otherwise one issue per failing property (fileIssuesOf()). Nothing is converted (no implicit
- * conversion), so a valid value can be used as it is.
+ * Keys that reach an object's prototype: class-transformer throws on a `constructor` key and a naive
+ * copy of the value would be polluted, so they are refused wherever they are, before any class is built.
  */
-export function checkMapping(type: new () => object, value: unknown, path: (string | number)[], notMapping = 'must be a mapping'): FileIssue[] {
+const PROTOTYPE_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+/** Every prototype key in `value` and below it, at its path. */
+export function prototypeKeyIssues(value: unknown, path: (string | number)[]): FileIssue[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => prototypeKeyIssues(item, [...path, index]));
+  if (!isMapping(value)) return [];
+  return Object.keys(value).flatMap((key) =>
+    PROTOTYPE_KEYS.includes(key)
+      ? [{ path: [...path, key], message: `key "${key}" is not allowed (it names an object prototype)` }]
+      : prototypeKeyIssues(value[key], [...path, key]),
+  );
+}
+
+/**
+ * Checks `value`, found at `path`, with the class `type`: `notMapping` when it is not a mapping, its
+ * prototype keys if it has any, otherwise one issue per failing property (fileIssuesOf()). Nothing is
+ * converted (no implicit conversion), so a valid value can be used as it is.
+ */
+export function checkMapping(
+  type: new () => object,
+  value: unknown,
+  path: (string | number)[],
+  notMapping = 'must be a mapping',
+): FileIssue[] {
   if (!isMapping(value)) return [{ path, message: notMapping }];
+  const prototypeKeys = prototypeKeyIssues(value, path);
+  if (prototypeKeys.length > 0) return prototypeKeys;
   return fileIssuesOf(validateSync(plainToInstance(type, value, TRANSFORM_OPTIONS), FILE_VALIDATOR_OPTIONS), path);
 }
 
