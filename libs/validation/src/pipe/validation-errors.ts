@@ -4,7 +4,7 @@ import { type ProblemFieldError, RequestValidationException } from '@infergate/c
 import { escapePointer } from '../contract/violation-messages';
 import { itemCheckOf, itemMessageOf } from '../dto/each-item.decorator';
 
-/** The detail of an unknown field, as the zod schemas reported it before the class-validator DTOs. */
+/** The detail of an unknown field (the same text the admin API has always answered with). */
 export const FIELD_NOT_ALLOWED = 'This field is not allowed.';
 
 /**
@@ -82,7 +82,7 @@ function collect(errors: readonly ValidationError[], base: string, out: ProblemF
   }
 }
 
-/** The global pipe's exceptionFactory: the same 400 `validation-failed` problem the zod schemas raised. */
+/** The global pipe's exceptionFactory: the 400 `validation-failed` problem with one error per violation at its JSON pointer. */
 export function validationException(errors: readonly ValidationError[]): RequestValidationException {
   return new RequestValidationException(validationErrorsToProblemErrors(errors));
 }
