@@ -1,4 +1,5 @@
 export * from './inference.module';
+export * from './inference.options';
 export * from './onnx/credit-risk-demo';
 export * from './onnx/onnx-backend';
 export * from './onnx/onnx-session-pool';

@@ -1,6 +1,9 @@
-import { Module } from '@nestjs/common';
+import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '@infergate/audit';
+import { composeLibModule, type OptionsInput } from '@infergate/common';
+import { ModelRegistryCoreModule } from '@infergate/model-registry';
 import { ValidationModule } from '@infergate/validation';
+import { INFERENCE_OPTIONS, InferenceModuleOptions } from './inference.options';
 import { DemoModelSeeder } from './onnx/demo-model.seeder';
 import { OnnxBackend } from './onnx/onnx-backend';
 import { OnnxSessionPool } from './onnx/onnx-session-pool';
@@ -13,16 +16,40 @@ import { OpenAiController } from './surfaces/openai.controller';
 import { PiiScreen } from './surfaces/pii-screen';
 import { UpstreamModule } from './upstream/upstream.module';
 
+/** Holds InferenceModule's options (see composeLibModule). */
+@Module({})
+export class InferenceOptionsHolder {}
+
+/** The options as the application passed them (before validation and defaults). */
+export const INFERENCE_MODULE_OPTIONS = Symbol('INFERENCE_MODULE_OPTIONS');
+
+export const {
+  ConfigurableModuleClass: ConfigurableInferenceModule,
+  OPTIONS_TYPE: INFERENCE_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: INFERENCE_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<OptionsInput<InferenceModuleOptions>>({ moduleName: 'Inference', optionsInjectionToken: INFERENCE_MODULE_OPTIONS })
+  .setClassMethodName('forRoot')
+  .setExtras({}, (definition): DynamicModule =>
+    composeLibModule(definition, {
+      holder: InferenceOptionsHolder,
+      rawToken: INFERENCE_MODULE_OPTIONS,
+      token: INFERENCE_OPTIONS,
+      type: InferenceModuleOptions,
+      scope: 'inference',
+      imports: [AuditModule, ValidationModule, ModelRegistryCoreModule, UpstreamModule],
+      controllers: [NativeInferenceController, KserveV2Controller, OpenAiController],
+      providers: [OnnxSessionPool, OnnxBackend, PiiScreen, InferenceCostCharger, InferenceService, ModelStatusService, DemoModelSeeder],
+      exports: [InferenceService, OnnxBackend],
+    }),
+  )
+  .build();
+
 /**
  * Inference: the native, KServe v2 and OpenAI-compatible surfaces, the in-process ONNX backend, the
- * upstream client with its resilience, and the demo model seeding. Needs the registry
- * (ModelRegistryModule.forRoot(): MODEL_RESOLVER, ModelRegistryService), throttling (RATE_LIMIT_STORE),
- * the database, identity and the global config and metrics modules in the application.
+ * upstream client with its resilience, and the demo model seeding. Usage:
+ * `InferenceModule.forRoot({ totalTimeoutMs, modelsDir, seedDemoModel })`. Needs the registry
+ * (ModelRegistryModule.forRoot), throttling (RATE_LIMIT_STORE, RateLimitGuard), the database,
+ * identity, and the metrics module in the application.
  */
-@Module({
-  imports: [AuditModule, ValidationModule, UpstreamModule],
-  controllers: [NativeInferenceController, KserveV2Controller, OpenAiController],
-  providers: [OnnxSessionPool, OnnxBackend, PiiScreen, InferenceCostCharger, InferenceService, ModelStatusService, DemoModelSeeder],
-  exports: [InferenceService, OnnxBackend],
-})
-export class InferenceModule {}
+@Module({})
+export class InferenceModule extends ConfigurableInferenceModule {}

@@ -1,11 +1,13 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { composeLibModule, type OptionsInput } from '@infergate/common';
 import { OrganizationNames } from './guard/organization-names';
 import { PLAN_THROTTLER, RateLimitGuard } from './guard/rate-limit.guard';
 import { RateLimitThrottlerStorage } from './guard/throttler-storage.adapter';
 import { PlansModule } from './plans';
 import { RATE_LIMIT_STORE, type RateLimitStore } from './rate-limit.types';
 import { rateLimitStoreProvider } from './stores';
+import { THROTTLING_OPTIONS, ThrottlingModuleOptions } from './throttling.options';
 import { UsageController } from './usage/usage.controller';
 import { UsageService } from './usage/usage.service';
 
@@ -13,17 +15,32 @@ import { UsageService } from './usage/usage.service';
 @Module({ providers: [rateLimitStoreProvider], exports: [RATE_LIMIT_STORE] })
 class RateLimitStoreModule {}
 
-/**
- * Throttling on @nestjs/throttler: its module with one named throttler (`plan`) whose storage is the
- * RATE_LIMIT_STORE, the plans, the RateLimitGuard (register it as APP_GUARD 3 with `useExisting`),
- * and GET /v1/usage. The pre-auth limiter is a Fastify hook: see registerPreAuthLimiter.
- */
+/** What ThrottlingModule mounts besides the guard; off unless asked for. */
+export interface ThrottlingModuleExtras {
+  /** `GET /v1/usage`: the caller's plan, quota consumption and limits. */
+  usageApi?: boolean;
+}
+
+/** Holds ThrottlingModule's options (see composeLibModule). */
 @Module({})
-export class ThrottlingModule {
-  static forRoot(): DynamicModule {
-    return {
-      module: ThrottlingModule,
-      global: true,
+export class ThrottlingOptionsHolder {}
+
+/** The options as the application passed them (before validation and defaults). */
+export const THROTTLING_MODULE_OPTIONS = Symbol('THROTTLING_MODULE_OPTIONS');
+
+export const {
+  ConfigurableModuleClass: ConfigurableThrottlingModule,
+  OPTIONS_TYPE: THROTTLING_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: THROTTLING_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<OptionsInput<ThrottlingModuleOptions>>({ moduleName: 'Throttling', optionsInjectionToken: THROTTLING_MODULE_OPTIONS })
+  .setClassMethodName('forRoot')
+  .setExtras<ThrottlingModuleExtras>({ usageApi: false }, (definition, extras): DynamicModule => ({
+    ...composeLibModule(definition, {
+      holder: ThrottlingOptionsHolder,
+      rawToken: THROTTLING_MODULE_OPTIONS,
+      token: THROTTLING_OPTIONS,
+      type: ThrottlingModuleOptions,
+      scope: 'throttling',
       imports: [
         RateLimitStoreModule,
         PlansModule.forRoot(),
@@ -38,9 +55,20 @@ export class ThrottlingModule {
           }),
         }),
       ],
-      controllers: [UsageController],
+      controllers: extras.usageApi ? [UsageController] : [],
       providers: [OrganizationNames, RateLimitGuard, UsageService],
       exports: [RateLimitGuard, RateLimitStoreModule, PlansModule],
-    };
-  }
-}
+    }),
+    // Inference charges quota through the guard's store; @nestjs/throttler's own module is global too.
+    global: true,
+  }))
+  .build();
+
+/**
+ * Throttling on @nestjs/throttler: its module with one named throttler (`plan`) whose storage is the
+ * RATE_LIMIT_STORE, the plans (`plansDir`), the RateLimitGuard (register it as APP_GUARD 3 with
+ * `useExisting`) and, with `usageApi: true`, GET /v1/usage. The pre-auth limiter is a Fastify hook:
+ * see registerPreAuthLimiter. Usage: `ThrottlingModule.forRoot({ plansDir, usageApi: true })`.
+ */
+@Module({})
+export class ThrottlingModule extends ConfigurableThrottlingModule {}

@@ -10,3 +10,4 @@ export * from './pii/detectors';
 export * from './pii/checksums';
 export * from './query/strict-query-boolean';
 export * from './validation.module';
+export * from './validation.options';

@@ -3,7 +3,7 @@ import { hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { AuditService, type AuditOutcome } from '@infergate/audit';
-import { APP_CONFIG, ProblemException, type InfergateConfig } from '@infergate/common';
+import { ProblemException } from '@infergate/common';
 import {
   deprecationHeaders,
   MODEL_RESOLVER,
@@ -24,6 +24,7 @@ import type { BufferedAnswer, CallContext, InferenceAnswer, InferenceSurface } f
 import { flatInputs, nativeRows, rowsToTensors, tensorsToRows, type NativeRequest } from './native-rows';
 import { PiiScreen, type PiiNotes } from './pii-screen';
 import type { KserveV2Request, KserveV2Response, NamedTensor } from './tensors';
+import { INFERENCE_OPTIONS, type InferenceModuleOptions } from '../inference.options';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -70,7 +71,7 @@ export class InferenceService {
     private readonly cost: InferenceCostCharger,
     private readonly metrics: GatewayMetrics,
     private readonly audit: AuditService,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(INFERENCE_OPTIONS) private readonly options: InferenceModuleOptions,
   ) {}
 
   /** `POST /v1/models/{model}[/versions/{version}]/infer`: `{inputs: {...}}` or `{instances: [...]}`. */
@@ -289,7 +290,7 @@ export class InferenceService {
     const endpoint = resolved.version.endpoint;
     if (endpoint.kind !== 'onnx') throw new UnsupportedSurfaceException('This model has no model file.');
     return this.timed(resolved, () =>
-      this.onnx.infer(endpoint.modelPath, inputs, resolved.version.inputContract.features, this.config.inference.totalTimeoutMs),
+      this.onnx.infer(endpoint.modelPath, inputs, resolved.version.inputContract.features, this.options.totalTimeoutMs),
     );
   }
 

@@ -8,7 +8,7 @@ import { UpstreamPools } from './upstream-pools';
 
 /**
  * The upstream side of inference: HTTP client, per-origin breakers and bulkheads, idempotency.
- * Needs APP_CONFIG and GatewayMetrics (global modules) and, when Redis is configured, REDIS_CLIENT.
+ * Needs INFERENCE_OPTIONS (InferenceModule.forRoot), GatewayMetrics and, when Redis is configured, REDIS_CLIENT.
  */
 @Module({
   providers: [UpstreamPools, UpstreamGuards, UpstreamClient, idempotencyStoreProvider, IdempotencyService],

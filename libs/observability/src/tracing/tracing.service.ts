@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
 import { setTracingActive } from './tracing';
+import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from '../observability.options';
 
 /**
  * OpenTelemetry tracing, only when `observability.otlpEndpoint` is set: a NodeTracerProvider with a
@@ -23,9 +23,9 @@ export class TracingService implements OnModuleInit, OnApplicationShutdown {
   private readonly serviceName: string;
   private provider: NodeTracerProvider | null = null;
 
-  constructor(@Inject(APP_CONFIG) config: InfergateConfig) {
-    this.endpoint = config.observability.otlpEndpoint;
-    this.serviceName = config.observability.serviceName;
+  constructor(@Inject(OBSERVABILITY_OPTIONS) options: ObservabilityOptions) {
+    this.endpoint = options.otlpEndpoint;
+    this.serviceName = options.serviceName;
   }
 
   get enabled(): boolean {

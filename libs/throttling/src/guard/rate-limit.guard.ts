@@ -10,7 +10,7 @@ import {
 } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { APP_CONFIG, AuthenticationRequiredException, IS_PUBLIC_KEY, RouteMetadataCache, type InfergateConfig } from '@infergate/common';
+import { AuthenticationRequiredException, IS_PUBLIC_KEY, RouteMetadataCache } from '@infergate/common';
 import type { AuthenticatedRequest, Principal } from '@infergate/contracts';
 import { GatewayMetrics, LabelChildren, withSpan } from '@infergate/observability';
 import { PlanResolver } from '../plans';
@@ -20,6 +20,7 @@ import { OrganizationNames } from './organization-names';
 import { closestToExhaustion, rateLimitHeaders } from './rate-limit-headers';
 import { nextPeriodStart, QuotaExhaustedException, RateLimitedException, retryAfterSeconds } from './rate-limit.errors';
 import { RateLimitThrottlerStorage } from './throttler-storage.adapter';
+import { THROTTLING_OPTIONS, type ThrottlingModuleOptions } from '../throttling.options';
 
 /** The metadata key of @SkipThrottle() (@nestjs/throttler sets it per throttler name but does not export it). */
 const THROTTLER_SKIP = 'THROTTLER:SKIP';
@@ -55,7 +56,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     reflector: Reflector,
     private readonly plans: PlanResolver,
     private readonly organizations: OrganizationNames,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(THROTTLING_OPTIONS) private readonly throttling: ThrottlingModuleOptions,
     @Optional() private readonly metrics?: GatewayMetrics,
   ) {
     super(options, storageService, reflector);
@@ -95,7 +96,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     const charges = buildRateLimitRequest({
       principal,
       limits,
-      leaseMs: this.config.throttling.leaseMs,
+      leaseMs: this.throttling.leaseMs,
       leaseId: randomUUID(),
       ...this.chargeTarget(context),
     });
@@ -132,7 +133,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     const charges = buildRateLimitRequest({
       principal,
       limits,
-      leaseMs: this.config.throttling.leaseMs,
+      leaseMs: this.throttling.leaseMs,
       leaseId: randomUUID(),
       cost: units,
     });
