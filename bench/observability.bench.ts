@@ -41,7 +41,12 @@ const clock = {
     return this.time;
   },
 };
-const anomalies = new AnomalyService(metrics, new AnomalyBlocklist(clock), validateOptions(ObservabilityOptions, {}, 'observability'), clock);
+const anomalies = new AnomalyService(
+  metrics,
+  new AnomalyBlocklist(clock),
+  validateOptions(ObservabilityOptions, {}, 'observability'),
+  clock,
+);
 const sample: TrafficSample = { ip: '', status: 200 };
 const ips = Array.from({ length: CLIENTS }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.7`);
 const subjects = Array.from({ length: CLIENTS }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);

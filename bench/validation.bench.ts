@@ -12,7 +12,7 @@ import 'reflect-metadata';
 import { parseJsonBody } from '../libs/common/src/http/json-body';
 import { ContractCompiler } from '../libs/validation/src/contract/contract-compiler';
 import type { Feature } from '../libs/validation/src/contract/input-contract';
-import { piiRuleSchema } from '../libs/validation/src/contract/input-contract';
+import { piiRule } from '../libs/validation/src/contract/contract-document';
 import { PiiScanner } from '../libs/validation/src/pii/pii-scanner';
 
 const MAX_RATIO_TO_PARSE = 10;
@@ -93,7 +93,7 @@ function main(): void {
   if (contract.validateNative(invalid).ok) throw new Error('the invalid payload must be refused');
 
   const scanner = new PiiScanner();
-  const rule = piiRuleSchema.parse({
+  const rule = piiRule({
     input: { email: 'redact', phone: 'redact', paymentCard: 'reject', iban: 'reject', nationalId: 'redact', ipAddress: 'redact' },
   });
   if (scanner.scanInput(rule, native).matches.length !== 0) throw new Error('the bench payload carries no personal data');

@@ -44,9 +44,13 @@ describe('secured-service example (e2e): the security modules reused outside the
   beforeAll(async () => {
     gateway = await startGateway({ BOOTSTRAP_ADMIN_CLIENT_SECRET: 'example-bootstrap-secret-0123456789abcdef' });
     ownDir = mkdtempSync(join(tmpdir(), 'infergate-example-'));
-    app = await NestFactory.create<NestFastifyApplication>(SecuredServiceModule.register(options()), new FastifyAdapter({ logger: false }), {
-      logger: false,
-    });
+    app = await NestFactory.create<NestFastifyApplication>(
+      SecuredServiceModule.register(options()),
+      new FastifyAdapter({ logger: false }),
+      {
+        logger: false,
+      },
+    );
     await app.listen({ host: '127.0.0.1', port: 0 });
     await app.get(DatabaseService).settled();
     const address = app.getHttpServer().address();

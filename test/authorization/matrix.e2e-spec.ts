@@ -12,8 +12,9 @@ import {
   TrustedIssuersService,
 } from '@infergate/identity';
 import { CREDIT_RISK_DEMO, CREDIT_RISK_FEATURES, creditRiskContract } from '@infergate/inference';
+import { validatePlain } from '@infergate/validation';
 import {
-  createVersionSchema,
+  CreateVersionDto,
   ModelAliasesService,
   ModelRegistryService,
   ModelsService,
@@ -407,7 +408,7 @@ describe('authorization matrix (e2e): every route × role × own / other organiz
           .create(
             SYSTEM_PRINCIPAL,
             modelId,
-            createVersionSchema.parse({ backend: 'http-json', endpoint: { kind: 'http', url: 'http://93.184.216.34/' } }),
+            validatePlain(CreateVersionDto, { backend: 'http-json', endpoint: { kind: 'http', url: 'http://93.184.216.34/' } }),
           );
         await app.get(StageTransitionsService).transition(SYSTEM_PRINCIPAL, modelId, '1', { to: 'staging' });
         if (alias) await app.get(ModelAliasesService).put(SYSTEM_PRINCIPAL, modelId, alias, { version: 1 });

@@ -89,7 +89,7 @@ async function until(check: () => boolean, ms = 5_000): Promise<void> {
 }
 
 const config = (failMode: 'fail-closed' | 'fail-open', expectedReplicas = 3) =>
-  ({ throttling: { failMode, expectedReplicas } }) as unknown as ResilientConfig;
+  ({ throttling: { failMode, expectedReplicas } }) satisfies ResilientConfig;
 
 let counter = 0;
 function request(): RateLimitRequest {

@@ -4,6 +4,7 @@ import { ProblemException } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 import { type Principal } from '@infergate/contracts';
 import { SYSTEM_PRINCIPAL } from '@infergate/identity';
+import { validatePlain } from '@infergate/validation';
 import {
   MODEL_RESOLVER,
   ModelAliasesService,
@@ -12,7 +13,7 @@ import {
   ModelVersionsService,
   ModelsService,
   StageTransitionsService,
-  createVersionSchema,
+  CreateVersionDto,
   type ModelResolver,
 } from '@infergate/model-registry';
 import { RunningGateway, startGateway } from '../support/in-process-gateway';
@@ -52,7 +53,11 @@ describe('ModelResolver (MODEL_RESOLVER)', () => {
   };
 
   const version = (endpoint: object, extra: object = {}) =>
-    createVersionSchema.parse({ backend: 'http-json', endpoint: { kind: 'http', url: 'http://93.184.216.34/', ...endpoint }, ...extra });
+    validatePlain(CreateVersionDto, {
+      backend: 'http-json',
+      endpoint: { kind: 'http', url: 'http://93.184.216.34/', ...endpoint },
+      ...extra,
+    });
 
   beforeAll(async () => {
     modelsDir = modelsDirWithOneFile();

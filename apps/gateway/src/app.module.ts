@@ -1,5 +1,5 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuditModule } from '@infergate/audit';
 import { AuthorizationModule, PoliciesGuard } from '@infergate/authorization';
 import { LoggingModule, ProblemDetailsFilter } from '@infergate/common';
@@ -10,6 +10,7 @@ import { ModelRegistryModule } from '@infergate/model-registry';
 import { ObservabilityModule } from '@infergate/observability';
 import { AuthenticationGuard, IdentityModule } from '@infergate/identity';
 import { RateLimitGuard, ThrottlingModule } from '@infergate/throttling';
+import { ProblemValidationPipe, ValidationPipeModule } from '@infergate/validation';
 import { AnomalyAuditModule } from './anomaly-audit.module';
 import { ConfigModule, InfergateConfig } from './config';
 
@@ -46,6 +47,7 @@ export class AppModule {
           modelsDir: config.registry.modelsDir,
           seedDemoModel: config.registry.seedDemoModel ?? config.profile === 'embedded',
         }),
+        ValidationPipeModule,
         ...extra,
       ],
       providers: [
@@ -54,6 +56,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: PoliciesGuard },
         { provide: APP_GUARD, useExisting: RateLimitGuard },
+        { provide: APP_PIPE, useExisting: ProblemValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
     };

@@ -4,14 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
 import type { SecureContextOptions, TlsOptions, TLSSocket } from 'node:tls';
-import {
-  GATEWAY_LOGGERS,
-  GatewayLoggers,
-  PinoNestLogger,
-  registerAccessLog,
-  registerHttpHooks,
-  requestIdFor,
-} from '@infergate/common';
+import { GATEWAY_LOGGERS, GatewayLoggers, PinoNestLogger, registerAccessLog, registerHttpHooks, requestIdFor } from '@infergate/common';
 import { DrainService } from '@infergate/health';
 import { registerPreAuthLimiter } from '@infergate/throttling';
 import { AppModule } from './app.module';

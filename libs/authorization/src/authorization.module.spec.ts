@@ -24,7 +24,12 @@ describe(AuthorizationModule.name, () => {
       imports: [
         DatabaseModule.forRoot({ database: { sqlitePath: join(dir, 'db.sqlite') }, connectOnStart: false }),
         AuditModule.forRoot({ spoolDir: join(dir, 'spool') }),
-        AuthorizationModule.forRoot({ policyDir: join(__dirname, '../../../policies'), watchPolicies: false, maxEntries: 100, explainApi: true }),
+        AuthorizationModule.forRoot({
+          policyDir: join(__dirname, '../../../policies'),
+          watchPolicies: false,
+          maxEntries: 100,
+          explainApi: true,
+        }),
       ],
     }).compile();
     moduleRef.useLogger(false);

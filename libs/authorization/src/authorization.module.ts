@@ -27,7 +27,10 @@ export const {
   ConfigurableModuleClass: ConfigurableAuthorizationModule,
   OPTIONS_TYPE: AUTHORIZATION_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: AUTHORIZATION_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<OptionsInput<AuthorizationModuleOptions>>({ moduleName: 'Authorization', optionsInjectionToken: AUTHORIZATION_MODULE_OPTIONS })
+} = new ConfigurableModuleBuilder<OptionsInput<AuthorizationModuleOptions>>({
+  moduleName: 'Authorization',
+  optionsInjectionToken: AUTHORIZATION_MODULE_OPTIONS,
+})
   .setClassMethodName('forRoot')
   .setExtras<AuthorizationModuleExtras>({ explainApi: false }, (definition, extras): DynamicModule => ({
     ...composeLibModule(definition, {

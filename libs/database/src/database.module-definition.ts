@@ -13,4 +13,9 @@ export const {
   ConfigurableModuleClass: ConfigurableDatabaseModule,
   OPTIONS_TYPE: DATABASE_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: DATABASE_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<OptionsInput<DatabaseModuleOptions>>({ moduleName: 'Database', optionsInjectionToken: DATABASE_MODULE_OPTIONS }).setClassMethodName('forRoot').build();
+} = new ConfigurableModuleBuilder<OptionsInput<DatabaseModuleOptions>>({
+  moduleName: 'Database',
+  optionsInjectionToken: DATABASE_MODULE_OPTIONS,
+})
+  .setClassMethodName('forRoot')
+  .build();

@@ -59,7 +59,11 @@ export class DatabaseModule extends ConfigurableDatabaseModule implements OnAppl
         providers: [
           DatabaseService,
           redisClientProvider,
-          { provide: REDIS_KEY_PREFIX, inject: [DATABASE_OPTIONS], useFactory: (options: DatabaseModuleOptions) => options.redis.keyPrefix },
+          {
+            provide: REDIS_KEY_PREFIX,
+            inject: [DATABASE_OPTIONS],
+            useFactory: (options: DatabaseModuleOptions) => options.redis.keyPrefix,
+          },
         ],
         exports: [DatabaseService, REDIS_CLIENT, REDIS_KEY_PREFIX],
       }),

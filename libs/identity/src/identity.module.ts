@@ -35,7 +35,10 @@ export const {
   ConfigurableModuleClass: ConfigurableIdentityModule,
   OPTIONS_TYPE: IDENTITY_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: IDENTITY_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<OptionsInput<IdentityModuleOptions>>({ moduleName: 'Identity', optionsInjectionToken: IDENTITY_MODULE_OPTIONS })
+} = new ConfigurableModuleBuilder<OptionsInput<IdentityModuleOptions>>({
+  moduleName: 'Identity',
+  optionsInjectionToken: IDENTITY_MODULE_OPTIONS,
+})
   .setClassMethodName('forRoot')
   .setExtras<IdentityModuleExtras>({ oauthServer: false, adminApi: false }, (definition, extras): DynamicModule =>
     composeLibModule(definition, {

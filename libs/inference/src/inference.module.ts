@@ -27,7 +27,10 @@ export const {
   ConfigurableModuleClass: ConfigurableInferenceModule,
   OPTIONS_TYPE: INFERENCE_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: INFERENCE_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<OptionsInput<InferenceModuleOptions>>({ moduleName: 'Inference', optionsInjectionToken: INFERENCE_MODULE_OPTIONS })
+} = new ConfigurableModuleBuilder<OptionsInput<InferenceModuleOptions>>({
+  moduleName: 'Inference',
+  optionsInjectionToken: INFERENCE_MODULE_OPTIONS,
+})
   .setClassMethodName('forRoot')
   .setExtras({}, (definition): DynamicModule =>
     composeLibModule(definition, {

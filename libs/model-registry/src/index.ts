@@ -6,7 +6,14 @@ export { MODEL_REGISTRY_ENTITIES, ModelEntity, ModelVersionEntity, ModelAliasEnt
 export * from './dto/model.dto';
 export * from './dto/model-version.dto';
 export * from './dto/model-alias.dto';
-export { endpointSchema, type EndpointView } from './dto/endpoint.dto';
+export {
+  HttpEndpointDto,
+  OnnxEndpointDto,
+  EndpointTimeoutsDto,
+  EndpointTlsDto,
+  type EndpointInputDto,
+  type EndpointView,
+} from './dto/endpoint.dto';
 export { isUuid } from './dto/registry-fields';
 export { STAGE_TRANSITIONS, allowedTransitions, isTransitionAllowed, transitionNeedsReason } from './stages/stage-machine';
 export { UpstreamUrlValidator, HOST_RESOLVER, type HostResolver } from './endpoint/upstream-url.validator';

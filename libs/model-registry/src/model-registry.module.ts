@@ -71,7 +71,10 @@ export const {
   ConfigurableModuleClass: ConfigurableModelRegistryModule,
   OPTIONS_TYPE: REGISTRY_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: REGISTRY_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<OptionsInput<RegistryOptions>>({ moduleName: 'ModelRegistry', optionsInjectionToken: REGISTRY_MODULE_OPTIONS })
+} = new ConfigurableModuleBuilder<OptionsInput<RegistryOptions>>({
+  moduleName: 'ModelRegistry',
+  optionsInjectionToken: REGISTRY_MODULE_OPTIONS,
+})
   .setClassMethodName('forRoot')
   .setExtras<ModelRegistryModuleExtras>({ adminApi: false }, (definition, extras): DynamicModule =>
     composeLibModule(definition, {

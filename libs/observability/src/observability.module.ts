@@ -26,7 +26,10 @@ export const {
   ConfigurableModuleClass: ConfigurableObservabilityModule,
   OPTIONS_TYPE: OBSERVABILITY_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: OBSERVABILITY_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<OptionsInput<ObservabilityOptions>>({ moduleName: 'Observability', optionsInjectionToken: OBSERVABILITY_MODULE_OPTIONS })
+} = new ConfigurableModuleBuilder<OptionsInput<ObservabilityOptions>>({
+  moduleName: 'Observability',
+  optionsInjectionToken: OBSERVABILITY_MODULE_OPTIONS,
+})
   .setClassMethodName('forRoot')
   .setExtras<ObservabilityModuleExtras>({ metricsEndpoint: false }, (definition, extras): DynamicModule => ({
     ...composeLibModule(definition, {

@@ -32,7 +32,10 @@ export const {
   ConfigurableModuleClass: ConfigurableThrottlingModule,
   OPTIONS_TYPE: THROTTLING_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: THROTTLING_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<OptionsInput<ThrottlingModuleOptions>>({ moduleName: 'Throttling', optionsInjectionToken: THROTTLING_MODULE_OPTIONS })
+} = new ConfigurableModuleBuilder<OptionsInput<ThrottlingModuleOptions>>({
+  moduleName: 'Throttling',
+  optionsInjectionToken: THROTTLING_MODULE_OPTIONS,
+})
   .setClassMethodName('forRoot')
   .setExtras<ThrottlingModuleExtras>({ usageApi: false }, (definition, extras): DynamicModule => ({
     ...composeLibModule(definition, {

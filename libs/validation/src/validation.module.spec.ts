@@ -2,9 +2,10 @@ import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { GatewayMetrics } from '@infergate/observability';
 import { ContractCompiler } from './contract/contract-compiler';
-import { piiRuleSchema } from './contract/input-contract';
+import { piiRule } from './contract/contract-document';
 import { PiiScanner } from './pii/pii-scanner';
-import { strictQueryBoolean } from './query/strict-query-boolean';
+import { QueryBoolean } from './query/strict-query-boolean';
+import { checkPlain } from './pipe/validate-plain';
 import { ValidationModule } from './validation.module';
 
 /** Stands in for ObservabilityModule (global, exports GatewayMetrics) without its other providers. */
@@ -20,7 +21,7 @@ describe('ValidationModule', () => {
       ok: true,
       elements: 1,
     });
-    moduleRef.get(PiiScanner).scanInput(piiRuleSchema.parse({ input: { email: 'reject' } }), { text: 'a@example.com' });
+    moduleRef.get(PiiScanner).scanInput(piiRule({ input: { email: 'reject' } }), { text: 'a@example.com' });
     const values = (await moduleRef.get(GatewayMetrics).piiMatches.get()).values;
     expect(values).toContainEqual(
       expect.objectContaining({ labels: { detector: 'email', direction: 'input', action: 'reject' }, value: 1 }),
@@ -29,17 +30,29 @@ describe('ValidationModule', () => {
 
   it('works without the observability module', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [ValidationModule] }).compile();
-    expect(moduleRef.get(PiiScanner).scanInput(piiRuleSchema.parse({ input: { email: 'reject' } }), 'a@example.com').action).toBe('reject');
+    expect(moduleRef.get(PiiScanner).scanInput(piiRule({ input: { email: 'reject' } }), 'a@example.com').action).toBe('reject');
   });
 });
 
-describe('strictQueryBoolean', () => {
-  const flag = strictQueryBoolean();
+class FlagQuery {
+  @QueryBoolean()
+  flag = false;
+}
+
+class DefaultOnQuery {
+  @QueryBoolean()
+  flag = true;
+}
+
+describe('QueryBoolean', () => {
+  const parse = (dto: new () => { flag: boolean }, raw: unknown) => checkPlain(dto, raw === undefined ? {} : { flag: raw });
   it.each([
     ['true', true],
     ['false', false],
     [undefined, false],
-  ])('%s → %s', (raw, expected) => expect(flag.parse(raw)).toBe(expected));
-  it.each(['1', '0', 'yes', 'TRUE', '', 'false '])('refuses %j', (raw) => expect(flag.safeParse(raw).success).toBe(false));
-  it('honours its default', () => expect(strictQueryBoolean(true).parse(undefined)).toBe(true));
+  ])('%s → %s', (raw, expected) => expect(parse(FlagQuery, raw)).toEqual({ ok: true, value: { flag: expected } }));
+  it.each(['1', '0', 'yes', 'TRUE', '', 'false ', ['true', 'true']])('refuses %j', (raw) =>
+    expect(parse(FlagQuery, raw)).toEqual({ ok: false, errors: [{ pointer: '/flag', detail: 'must be true or false' }] }),
+  );
+  it('honours its default', () => expect(parse(DefaultOnQuery, undefined)).toEqual({ ok: true, value: { flag: true } }));
 });

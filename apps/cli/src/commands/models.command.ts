@@ -3,20 +3,26 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { DatabaseService } from '@infergate/database';
 import { SYSTEM_PRINCIPAL } from '@infergate/identity';
 import {
-  createModelSchema,
-  createVersionSchema,
-  listModelsSchema,
-  listVersionsSchema,
+  CreateModelDto,
+  CreateVersionDto,
+  ListModelsQueryDto,
+  ListVersionsQueryDto,
   ModelAliasesService,
   ModelsService,
   ModelVersionsService,
-  putAliasSchema,
+  PutAliasDto,
   StageTransitionsService,
-  transitionSchema,
+  TransitionDto,
   type ModelVersionView,
 } from '@infergate/model-registry';
+import { validatePlain } from '@infergate/validation';
 import { CliOutput } from '../cli-output';
-import { adminCommand, cliInput, list, PagedCommand, printRecord, printTable } from './orgs.command';
+import { adminCommand, list, PagedCommand, printRecord, printTable } from './orgs.command';
+
+/** Options given on the command line, validated by the registry API's own DTO (unset options left out, so defaults apply). */
+function cliInput<T extends object>(dto: new () => T, input: Record<string, unknown>): T {
+  return validatePlain(dto, Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)));
+}
 
 /**
  * The model registry from the host: the same services and checks as `/v1/models`, acting as SYSTEM.
@@ -77,7 +83,7 @@ export class ModelsListCommand extends PagedCommand {
   async run(_args: string[], options: ListModelsOptions = {}): Promise<void> {
     const { org, ...rest } = options;
     const page = await adminCommand(this.database, () =>
-      this.models.list(SYSTEM_PRINCIPAL, cliInput(listModelsSchema, { ...rest, orgId: org })),
+      this.models.list(SYSTEM_PRINCIPAL, cliInput(ListModelsQueryDto, { ...rest, orgId: org })),
     );
     printTable(
       page.items.map((model) => ({ ...model })),
@@ -157,7 +163,7 @@ export class ModelsCreateCommand extends CommandRunner {
       sensitivity: options.sensitivity,
       owner: options.owner,
     };
-    const model = await adminCommand(this.database, () => this.models.create(SYSTEM_PRINCIPAL, cliInput(createModelSchema, input)));
+    const model = await adminCommand(this.database, () => this.models.create(SYSTEM_PRINCIPAL, cliInput(CreateModelDto, input)));
     printRecord({ ...model });
   }
 
@@ -199,7 +205,7 @@ export class ModelsVersionsCommand extends ModelCommand {
   async run([model]: string[], options: OrgOption & { limit?: string; offset?: string } = {}): Promise<void> {
     const { org, ...paging } = options;
     const page = await adminCommand(this.database, () =>
-      this.versions.list(SYSTEM_PRINCIPAL, model, cliInput(listVersionsSchema, paging), org),
+      this.versions.list(SYSTEM_PRINCIPAL, model, cliInput(ListVersionsQueryDto, paging), org),
     );
     printTable(page.items.map(versionRecord), ['version', 'stage', 'status', 'backend', 'endpoint', 'region'], page.total);
   }
@@ -253,7 +259,7 @@ export class ModelsAddVersionCommand extends ModelCommand {
       region: options.region,
     };
     const version = await adminCommand(this.database, () =>
-      this.versions.create(SYSTEM_PRINCIPAL, model, cliInput(createVersionSchema, input), options.org),
+      this.versions.create(SYSTEM_PRINCIPAL, model, cliInput(CreateVersionDto, input), options.org),
     );
     printRecord(versionRecord(version));
   }
@@ -305,13 +311,7 @@ export class ModelsTransitionCommand extends ModelCommand {
 
   async run([model, version, to]: string[], options: OrgOption & { reason?: string } = {}): Promise<void> {
     const moved = await adminCommand(this.database, () =>
-      this.transitions.transition(
-        SYSTEM_PRINCIPAL,
-        model,
-        version,
-        cliInput(transitionSchema, { to, reason: options.reason }),
-        options.org,
-      ),
+      this.transitions.transition(SYSTEM_PRINCIPAL, model, version, cliInput(TransitionDto, { to, reason: options.reason }), options.org),
     );
     CliOutput.line(`version ${moved.version} of model ${moved.modelId} is now ${moved.stage}`);
   }
@@ -334,7 +334,7 @@ export class ModelsAliasCommand extends ModelCommand {
   async run([model, alias, version]: string[], options: OrgOption & { reason?: string; protected?: boolean } = {}): Promise<void> {
     const input = { version: /^\d+$/.test(version) ? Number(version) : version, reason: options.reason, protected: options.protected };
     const moved = await adminCommand(this.database, () =>
-      this.aliases.put(SYSTEM_PRINCIPAL, model, alias, cliInput(putAliasSchema, input), options.org),
+      this.aliases.put(SYSTEM_PRINCIPAL, model, alias, cliInput(PutAliasDto, input), options.org),
     );
     CliOutput.line(
       `alias ${moved.name} of model ${moved.modelId} now points at version ${moved.version}${moved.protected ? ' (protected)' : ''}`,

@@ -141,10 +141,7 @@ describe('audit spool', () => {
   });
 
   it('spills the memory queue to the spool above its cap, and still stores every event once', async () => {
-    const capped = await auditTestbed(
-      { flushIntervalMs: 60000, batchSize: 1000 },
-      mkdtempSync(join(tmpdir(), 'infergate-cap-')),
-    );
+    const capped = await auditTestbed({ flushIntervalMs: 60000, batchSize: 1000 }, mkdtempSync(join(tmpdir(), 'infergate-cap-')));
     beds.push(capped);
     const append = jest.spyOn(AuditSpool.prototype, 'append');
     try {

@@ -83,10 +83,7 @@ describe(PolicyStore.name, () => {
     });
 
     it('refuses to start without a policy directory', async () => {
-      sut = new PolicyStore(
-        { policyDir: join(dir, 'missing'), watchPolicies: false },
-        audit as never,
-      );
+      sut = new PolicyStore({ policyDir: join(dir, 'missing'), watchPolicies: false }, audit as never);
       await expect(sut.onModuleInit()).rejects.toMatchObject({
         problems: [expect.stringContaining('cannot read the policy directory (ENOENT)')],
       });

@@ -13,5 +13,7 @@ const BOOLEAN_SPELLINGS: Readonly<Record<string, boolean>> = { true: true, '1': 
 
 /** `true`, `false`, `"true"`, `"false"`, `"1"` and `"0"`; any other value stays as it is (and fails @IsBoolean). */
 export function ToBoolean(): PropertyDecorator {
-  return Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value in BOOLEAN_SPELLINGS ? BOOLEAN_SPELLINGS[value] : value));
+  return Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value in BOOLEAN_SPELLINGS ? BOOLEAN_SPELLINGS[value] : value,
+  );
 }

@@ -16,7 +16,7 @@ type OptionsClass<T> = new () => T;
  * (@ToNumber, @ToBoolean), unknown keys refused. Returns the instance and every problem found.
  */
 export function checkOptions<T extends object>(type: OptionsClass<T>, raw: unknown): { value: T; problems: OptionsProblem[] } {
-  const value = plainToInstance(type, raw ?? {}, { exposeDefaultValues: true, enableImplicitConversion: false }) as T;
+  const value = plainToInstance<T, unknown>(type, raw ?? {}, { exposeDefaultValues: true, enableImplicitConversion: false });
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { value, problems: [{ path: '', message: 'must be an object' }] };
   }
@@ -40,7 +40,10 @@ function flatten(errors: ValidationError[], prefix: string): OptionsProblem[] {
   const problems: OptionsProblem[] = [];
   for (const error of errors) {
     const path = prefix ? `${prefix}.${error.property}` : error.property;
-    for (const message of Object.values(error.constraints ?? {})) problems.push({ path, message: withoutProperty(message, error.property) });
+    // One line per setting: class-validator lists the constraints last-declared first, and the first
+    // declared is the type check ("must be an integer number" rather than three range complaints).
+    const messages = Object.values(error.constraints ?? {});
+    if (messages.length > 0) problems.push({ path, message: withoutProperty(messages[messages.length - 1], error.property) });
     if (error.children?.length) problems.push(...flatten(error.children, path));
   }
   return problems;

@@ -16,7 +16,11 @@ export const paginationShape = {
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 };
 export const paginationSchema = z.strictObject(paginationShape);
-export type Pagination = z.output<typeof paginationSchema>;
+/** What pageOf() needs of a list query (PaginationQueryDto, or any DTO that extends it). */
+export interface Pagination {
+  limit: number;
+  offset: number;
+}
 
 /**
  * Runs a list query (already filtered, in SQL, to what the caller may see) as one stable page, ordered

@@ -18,9 +18,7 @@ export class MasterKey {
   private readonly subkeys = new Map<KeyPurpose, Buffer>();
 
   constructor(@Inject(IDENTITY_OPTIONS) options: IdentityModuleOptions) {
-    this.key = options.masterKey
-      ? Buffer.from(options.masterKey, 'base64')
-      : this.loadOrCreate(options.masterKeyFile);
+    this.key = options.masterKey ? Buffer.from(options.masterKey, 'base64') : this.loadOrCreate(options.masterKeyFile);
   }
 
   /** A 32-byte key for one purpose (HKDF-SHA256). */

@@ -56,7 +56,14 @@ describe(TlsClientCertificateReader.name, () => {
     new TlsClientCertificateReader(
       validateOptions(
         IdentityModuleOptions,
-        { mtls: { clientCaFile: authority.certFile, trustedProxyCidrs: ['10.0.0.0/8'], ...mtls, ...(mtls.clientCaFile === '' ? { clientCaFile: undefined } : {}) } },
+        {
+          mtls: {
+            clientCaFile: authority.certFile,
+            trustedProxyCidrs: ['10.0.0.0/8'],
+            ...mtls,
+            ...(mtls.clientCaFile === '' ? { clientCaFile: undefined } : {}),
+          },
+        },
         'identity',
       ),
     );

@@ -39,6 +39,13 @@ const replayCacheProvider: FactoryProvider<AssertionReplayCache> = {
     LocalAccessTokenVerifier,
     AuthorizationServerService,
   ],
-  exports: [LOCAL_KEY_SET, AuthorizationServerService, SigningKeysService, ClientAuthenticatorService, TokenIssuerService, LocalAccessTokenVerifier],
+  exports: [
+    LOCAL_KEY_SET,
+    AuthorizationServerService,
+    SigningKeysService,
+    ClientAuthenticatorService,
+    TokenIssuerService,
+    LocalAccessTokenVerifier,
+  ],
 })
 export class OAuthModule {}

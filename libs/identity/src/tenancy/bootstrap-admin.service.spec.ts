@@ -14,9 +14,12 @@ describe(BootstrapAdminService.name, () => {
 
   const start = async (bootstrap: { adminClientId?: string; adminClientSecret?: string } = {}) => {
     printed = [];
-    testbed = await startTenancyTestbed({ bootstrap }, {
-      providers: [BootstrapAdminService, { provide: BOOTSTRAP_CONSOLE, useValue: { write: (text: string) => printed.push(text) } }],
-    });
+    testbed = await startTenancyTestbed(
+      { bootstrap },
+      {
+        providers: [BootstrapAdminService, { provide: BOOTSTRAP_CONSOLE, useValue: { write: (text: string) => printed.push(text) } }],
+      },
+    );
     return testbed.app.get(BootstrapAdminService);
   };
   afterEach(() => testbed.close());

@@ -30,7 +30,10 @@ class IdentityTestOptionsModule {}
  * IDENTITY_OPTIONS for specs that use identity's static modules without IdentityModule.forRoot:
  * validated like the real thing, defaults included.
  */
-export function identityOptionsForTests(options: OptionsInput<IdentityModuleOptions>): { options: IdentityModuleOptions; module: DynamicModule } {
+export function identityOptionsForTests(options: OptionsInput<IdentityModuleOptions>): {
+  options: IdentityModuleOptions;
+  module: DynamicModule;
+} {
   const validated = validateOptions(IdentityModuleOptions, options, 'identity');
   return {
     options: validated,

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CheckPolicies, ProblemException } from '@infergate/common';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
+import { KSERVE_V2_REQUEST_SCHEMA, openApiSchemaOf } from '@infergate/validation';
 import { sendAnswer } from './answer';
 import { InferenceCall } from './inference-call.decorator';
 import { InferenceService } from './inference.service';
@@ -10,10 +11,11 @@ import type { CallContext } from './inference.types';
 import { ModelStatusService, type KserveV2Metadata } from './model-status.service';
 import { versionReference } from './version-reference';
 
+// The envelope schema the contract check enforces (libs/validation), with an example of the demo model.
 const V2_BODY = {
   description: 'Open Inference Protocol v2 inference request: `inputs` are tensors named after the contract features.',
   schema: {
-    type: 'object',
+    ...(openApiSchemaOf(KSERVE_V2_REQUEST_SCHEMA) as object),
     example: {
       inputs: [
         { name: 'income', datatype: 'FP64', shape: [1], data: [52000] },

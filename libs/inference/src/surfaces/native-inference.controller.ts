@@ -2,18 +2,19 @@ import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CheckPolicies } from '@infergate/common';
+import { NATIVE_REQUEST_SCHEMA, openApiSchemaOf } from '@infergate/validation';
 import { sendAnswer } from './answer';
 import { InferenceCall } from './inference-call.decorator';
 import { InferenceService } from './inference.service';
 import type { CallContext } from './inference.types';
 import { versionReference } from './version-reference';
 
+// The envelope schema the contract check enforces (libs/validation), with an example of the demo model.
 const NATIVE_BODY = {
   description:
     '`{"inputs": {feature: value, ...}}` for one row, or `{"instances": [{...}, ...]}` for a batch, checked against the version\'s input contract.',
   schema: {
-    type: 'object',
-    properties: { inputs: { type: 'object', additionalProperties: true }, instances: { type: 'array', items: { type: 'object' } } },
+    ...(openApiSchemaOf(NATIVE_REQUEST_SCHEMA) as object),
     example: { inputs: { income: 52000, debt_ratio: 0.35, age: 41, credit_lines: 5, late_payments: 1, loan_amount: 15000 } },
   },
 };

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CheckPolicies, RequestValidationException } from '@infergate/common';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
+import { OPENAI_REQUEST_SCHEMAS, openApiSchemaOf, type OpenAiKind } from '@infergate/validation';
 import type { OpenAiOperation } from '../upstream';
 import { sendAnswer } from './answer';
 import { InferenceCall } from './inference-call.decorator';
@@ -13,6 +14,11 @@ import { openAiModelReference } from './version-reference';
 
 const MODEL_FIELD =
   '`model` names a registry model (`name`, following its production alias) or one version (`name@3`, `name@champion`); only versions with the `openai` backend are accepted.';
+
+/** The request body as the contract check's ajv schema describes it (OpenAPI dialect), with an example. */
+const openAiBody = (kind: OpenAiKind, example: object) => ({
+  schema: { ...(openApiSchemaOf(OPENAI_REQUEST_SCHEMAS[kind]) as object), example },
+});
 
 /**
  * The OpenAI-compatible surface: request and response bodies as the OpenAI API defines them, the
@@ -31,7 +37,7 @@ export class OpenAiController {
   @Post('chat/completions')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: 'Chat completion (optionally streamed).', description: MODEL_FIELD })
-  @ApiBody({ schema: { type: 'object', example: { model: 'assistant', messages: [{ role: 'user', content: 'Hello' }] } } })
+  @ApiBody(openAiBody('chat', { model: 'assistant', messages: [{ role: 'user', content: 'Hello' }] }))
   chat(@InferenceCall() call: CallContext, @Res() reply: FastifyReply, @Body() body: unknown) {
     return this.forward('chat/completions', call, reply, body);
   }
@@ -39,7 +45,7 @@ export class OpenAiController {
   @Post('completions')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: 'Text completion (optionally streamed).', description: MODEL_FIELD })
-  @ApiBody({ schema: { type: 'object', example: { model: 'assistant', prompt: 'Once upon a time' } } })
+  @ApiBody(openAiBody('completions', { model: 'assistant', prompt: 'Once upon a time' }))
   completions(@InferenceCall() call: CallContext, @Res() reply: FastifyReply, @Body() body: unknown) {
     return this.forward('completions', call, reply, body);
   }
@@ -47,7 +53,7 @@ export class OpenAiController {
   @Post('embeddings')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: 'Embeddings.', description: MODEL_FIELD })
-  @ApiBody({ schema: { type: 'object', example: { model: 'embedder', input: ['some text'] } } })
+  @ApiBody(openAiBody('embeddings', { model: 'embedder', input: ['some text'] }))
   embeddings(@InferenceCall() call: CallContext, @Res() reply: FastifyReply, @Body() body: unknown) {
     return this.forward('embeddings', call, reply, body);
   }

@@ -22,11 +22,7 @@ class TestOptionsModule {}
 describe(UpstreamModule.name, () => {
   it('wires the client, guards and idempotency (memory store without Redis) from its options and the metrics', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [
-        TestOptionsModule,
-        ObservabilityModule.forRoot({}),
-        UpstreamModule,
-      ],
+      imports: [TestOptionsModule, ObservabilityModule.forRoot({}), UpstreamModule],
     }).compile();
     try {
       expect(moduleRef.get(UpstreamClient)).toBeInstanceOf(UpstreamClient);

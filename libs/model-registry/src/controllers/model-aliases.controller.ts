@@ -1,14 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
+import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CheckPolicies } from '@infergate/common';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
-import { z } from 'zod';
-import { ModelAliasDto, PutAliasDto, putAliasSchema, type PutAlias } from '../dto/model-alias.dto';
-import { reasonField } from '../dto/registry-fields';
+import { DeleteAliasQueryDto, ModelAliasDto, PutAliasDto } from '../dto/model-alias.dto';
 import { ModelAliasesService } from '../services/model-aliases.service';
 import { ApiModelParam, RegistryRoute } from './registry-route.decorators';
-
-const deleteAliasQuery = z.strictObject({ reason: reasonField.optional() });
 
 // Moving an alias takes publish, or administer for a protected one: decided on the model instance.
 @ApiTags('models')
@@ -29,24 +25,18 @@ export class ModelAliasesController {
   @CheckPolicies(['publish', 'administer'], 'Model')
   @ApiBody({ type: PutAliasDto })
   @ApiOkResponse({ type: ModelAliasDto })
-  put(
-    @CurrentPrincipal() actor: Principal,
-    @Param('model') model: string,
-    @Param('alias') alias: string,
-    @Body(new ZodValidationPipe(putAliasSchema)) body: PutAlias,
-  ) {
+  put(@CurrentPrincipal() actor: Principal, @Param('model') model: string, @Param('alias') alias: string, @Body() body: PutAliasDto) {
     return this.aliases.put(actor, model, alias, body);
   }
 
   @Delete(':alias')
   @CheckPolicies(['publish', 'administer'], 'Model')
   @HttpCode(204)
-  @ApiQuery({ name: 'reason', required: false })
   async remove(
     @CurrentPrincipal() actor: Principal,
     @Param('model') model: string,
     @Param('alias') alias: string,
-    @Query(new ZodValidationPipe(deleteAliasQuery)) query: z.output<typeof deleteAliasQuery>,
+    @Query() query: DeleteAliasQueryDto,
   ): Promise<void> {
     await this.aliases.remove(actor, model, alias, query.reason);
   }

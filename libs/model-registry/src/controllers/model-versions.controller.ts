@@ -1,26 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies } from '@infergate/common';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
 import {
   CreateVersionDto,
-  createVersionSchema,
-  listVersionsSchema,
+  ListVersionsQueryDto,
   ModelVersionDto,
   ModelVersionPageDto,
   StageTransitionDto,
   TransitionDto,
-  transitionSchema,
   UpdateVersionDto,
-  updateVersionSchema,
-  type CreateVersion,
-  type ListVersions,
-  type TransitionInput,
-  type UpdateVersion,
 } from '../dto/model-version.dto';
 import { ModelVersionsService } from '../services/model-versions.service';
 import { StageTransitionsService } from '../services/stage-transitions.service';
-import { ApiModelParam, ApiPaging, RegistryRoute } from './registry-route.decorators';
+import { ApiModelParam, RegistryRoute } from './registry-route.decorators';
 
 @ApiTags('models')
 @RegistryRoute()
@@ -34,13 +27,8 @@ export class ModelVersionsController {
 
   @Get()
   @CheckPolicies('read', 'ModelVersion')
-  @ApiPaging()
   @ApiOkResponse({ type: ModelVersionPageDto })
-  list(
-    @CurrentPrincipal() actor: Principal,
-    @Param('model') model: string,
-    @Query(new ZodValidationPipe(listVersionsSchema)) query: ListVersions,
-  ) {
+  list(@CurrentPrincipal() actor: Principal, @Param('model') model: string, @Query() query: ListVersionsQueryDto) {
     return this.versions.list(actor, model, query);
   }
 
@@ -48,11 +36,7 @@ export class ModelVersionsController {
   @CheckPolicies('create', 'ModelVersion')
   @ApiBody({ type: CreateVersionDto })
   @ApiCreatedResponse({ type: ModelVersionDto })
-  create(
-    @CurrentPrincipal() actor: Principal,
-    @Param('model') model: string,
-    @Body(new ZodValidationPipe(createVersionSchema)) body: CreateVersion,
-  ) {
+  create(@CurrentPrincipal() actor: Principal, @Param('model') model: string, @Body() body: CreateVersionDto) {
     return this.versions.create(actor, model, body);
   }
 
@@ -72,7 +56,7 @@ export class ModelVersionsController {
     @CurrentPrincipal() actor: Principal,
     @Param('model') model: string,
     @Param('version') version: string,
-    @Body(new ZodValidationPipe(updateVersionSchema)) body: UpdateVersion,
+    @Body() body: UpdateVersionDto,
   ) {
     return this.versions.update(actor, model, version, body);
   }
@@ -86,7 +70,7 @@ export class ModelVersionsController {
     @CurrentPrincipal() actor: Principal,
     @Param('model') model: string,
     @Param('version') version: string,
-    @Body(new ZodValidationPipe(transitionSchema)) body: TransitionInput,
+    @Body() body: TransitionDto,
   ) {
     return this.transitions.transition(actor, model, version, body);
   }

@@ -1,21 +1,10 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies } from '@infergate/common';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
-import {
-  CreateModelDto,
-  createModelSchema,
-  listModelsSchema,
-  ModelDto,
-  ModelPageDto,
-  UpdateModelDto,
-  updateModelSchema,
-  type CreateModel,
-  type ListModels,
-  type UpdateModel,
-} from '../dto/model.dto';
+import { CreateModelDto, ListModelsQueryDto, ModelDto, ModelPageDto, UpdateModelDto } from '../dto/model.dto';
 import { ModelsService } from '../services/models.service';
-import { ApiModelParam, ApiPaging, RegistryRoute } from './registry-route.decorators';
+import { ApiModelParam, RegistryRoute } from './registry-route.decorators';
 
 @ApiTags('models')
 @RegistryRoute()
@@ -25,9 +14,8 @@ export class ModelsController {
 
   @Get()
   @CheckPolicies('read', 'Model')
-  @ApiPaging()
   @ApiOkResponse({ type: ModelPageDto })
-  list(@CurrentPrincipal() actor: Principal, @Query(new ZodValidationPipe(listModelsSchema)) query: ListModels) {
+  list(@CurrentPrincipal() actor: Principal, @Query() query: ListModelsQueryDto) {
     return this.models.list(actor, query);
   }
 
@@ -35,7 +23,7 @@ export class ModelsController {
   @CheckPolicies('create', 'Model')
   @ApiBody({ type: CreateModelDto })
   @ApiCreatedResponse({ type: ModelDto })
-  create(@CurrentPrincipal() actor: Principal, @Body(new ZodValidationPipe(createModelSchema)) body: CreateModel) {
+  create(@CurrentPrincipal() actor: Principal, @Body() body: CreateModelDto) {
     return this.models.create(actor, body);
   }
 
@@ -53,11 +41,7 @@ export class ModelsController {
   @ApiModelParam()
   @ApiBody({ type: UpdateModelDto })
   @ApiOkResponse({ type: ModelDto })
-  update(
-    @CurrentPrincipal() actor: Principal,
-    @Param('model') model: string,
-    @Body(new ZodValidationPipe(updateModelSchema)) body: UpdateModel,
-  ) {
+  update(@CurrentPrincipal() actor: Principal, @Param('model') model: string, @Body() body: UpdateModelDto) {
     return this.models.update(actor, model, body);
   }
 }

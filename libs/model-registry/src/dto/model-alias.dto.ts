@@ -1,27 +1,35 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { z } from 'zod';
+import { IsBoolean, IsInt, IsPositive } from 'class-validator';
 import type { ModelAliasEntity } from '../entities/model-alias.entity';
-import { reasonField } from './registry-fields';
+import { Absentable, ReasonField } from './registry-fields';
 
 export const PROTECTED_ALIASES: readonly string[] = ['production'];
 
-export const putAliasSchema = z.strictObject({
-  version: z.number().int().positive(),
-  reason: reasonField.optional(),
-  /** Only on creation, or to change it (both need `administer`); `production` is always protected. */
-  protected: z.boolean().optional(),
-});
-export type PutAlias = z.output<typeof putAliasSchema>;
-
 export class PutAliasDto {
-  @ApiProperty({ description: 'The version number the alias points at.' })
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'The version number the alias points at.' })
+  @IsPositive({ message: 'Must be positive.' })
+  @IsInt({ message: 'Must be an integer.' })
   version!: number;
 
   @ApiPropertyOptional({ maxLength: 1000 })
+  @Absentable()
+  @ReasonField()
   reason?: string;
 
+  /** Only on creation, or to change it (both need `administer`); `production` is always protected. */
   @ApiPropertyOptional({ description: 'Protected aliases are moved only by principals allowed to administer the model.' })
+  @Absentable()
+  @IsBoolean({ message: 'Must be a boolean.' })
   protected?: boolean;
+}
+export type PutAlias = PutAliasDto;
+
+/** `DELETE .../aliases/{alias}?reason=`: why, for the audit trail. */
+export class DeleteAliasQueryDto {
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @Absentable()
+  @ReasonField()
+  reason?: string;
 }
 
 export class ModelAliasDto {

@@ -1,8 +1,9 @@
-import { paginationShape } from '@infergate/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PaginationQueryDto } from '@infergate/common';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsObject, IsOptional, IsPositive, IsRFC3339, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { CLEARANCES, type Clearance } from '@infergate/contracts';
-import { inputContractSchema, piiRuleSchema, type InputContract, type PiiRule } from '@infergate/validation';
-import { z } from 'zod';
+import { InputContractDto, PiiRuleDto, type InputContract, type PiiRule } from '@infergate/validation';
 import type { ModelVersionEntity } from '../entities/model-version.entity';
 import {
   MODEL_BACKENDS,
@@ -14,67 +15,165 @@ import {
   type ModelStage,
   type ModelStatus,
 } from '../model-registry.types';
-import { EndpointInputDto, endpointSchema, endpointView, EndpointViewDto, type EndpointView } from './endpoint.dto';
-import { reasonField, regionField, statusField } from './registry-fields';
+import {
+  ApiEndpointModels,
+  attachBackend,
+  ENDPOINT_SCHEMA,
+  EndpointType,
+  endpointView,
+  EndpointViewDto,
+  type EndpointInputDto,
+  type EndpointView,
+} from './endpoint.dto';
+import { Absentable, ReasonField, RegionField, StatusField } from './registry-fields';
 
-const costSchema = z.strictObject({
-  units: z.number().int().min(0).max(1_000_000),
-  per: z.enum(['request', 'element']),
-});
+export class CostDto implements ModelCost {
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 1_000_000 })
+  @IsInt({ message: 'Must be an integer.' })
+  @Min(0, { message: 'Must be at least 0.' })
+  @Max(1_000_000, { message: 'Must be at most 1000000.' })
+  units!: number;
 
-const isoDate = z.iso.datetime({ offset: true, message: 'Must be an ISO 8601 date-time, such as 2026-01-31T00:00:00Z.' });
+  @ApiProperty({ enum: ['request', 'element'] })
+  @IsIn(['request', 'element'], { message: 'Must be request or element.' })
+  per!: 'request' | 'element';
 
-export const deprecationSchema = z
-  .strictObject({
-    deprecatedAt: isoDate,
-    sunsetAt: isoDate.optional(),
-    successorVersion: z.number().int().positive().optional(),
+  /** One unit per request: what a version costs unless its publisher says otherwise. */
+  static perRequest(): CostDto {
+    return Object.assign(new CostDto(), { units: 1, per: 'request' as const });
+  }
+}
+
+const ISO_DATE = 'Must be an ISO 8601 date-time, such as 2026-01-31T00:00:00Z.';
+
+export class DeprecationDto implements ModelDeprecation {
+  @ApiProperty({ format: 'date-time', description: 'RFC 9745 `Deprecation` date.' })
+  @IsRFC3339({ message: ISO_DATE })
+  deprecatedAt!: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'RFC 8594 `Sunset` date; not before the deprecation.' })
+  @Absentable()
+  @ValidateBy(
+    {
+      name: 'sunsetAfterDeprecation',
+      validator: {
+        validate: (sunsetAt: string, args) => {
+          const deprecatedAt = Date.parse((args?.object as DeprecationDto).deprecatedAt);
+          return Number.isNaN(deprecatedAt) || Date.parse(sunsetAt) >= deprecatedAt;
+        },
+      },
+    },
+    { message: 'The sunset cannot come before the deprecation.' },
+  )
+  @IsRFC3339({ message: ISO_DATE })
+  sunsetAt?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'The version number that replaces this one.' })
+  @Absentable()
+  @IsPositive({ message: 'Must be positive.' })
+  @IsInt({ message: 'Must be an integer.' })
+  successorVersion?: number;
+}
+
+const EndpointMember =
+  (description?: string): PropertyDecorator =>
+  (target, key) => {
+    ApiProperty({ ...ENDPOINT_SCHEMA, description })(target, key);
+    EndpointType()(target, key);
+    IsObject({ message: 'Must be an object.' })(target, key);
+    ValidateNested()(target, key);
+  };
+
+@ApiEndpointModels()
+@ApiExtraModels(InputContractDto, PiiRuleDto)
+export class CreateVersionDto {
+  @ApiProperty({ enum: MODEL_BACKENDS })
+  @IsIn(MODEL_BACKENDS, { message: `Must be one of: ${MODEL_BACKENDS.join(', ')}.` })
+  backend!: ModelBackend;
+
+  // The backend goes along with the endpoint, so that a mismatch is reported at /endpoint/kind.
+  @EndpointMember('Where the version is served: an http endpoint for kserve-v2, openai and http-json; an onnx file for onnx.')
+  @Transform(({ value, obj }: { value: unknown; obj: { backend?: unknown } }) => attachBackend(value, obj.backend))
+  endpoint!: EndpointInputDto;
+
+  @ApiPropertyOptional({
+    type: InputContractDto,
+    description: 'What every inference request must satisfy (checked before anything goes upstream). Default: no features, maxBatch 1000.',
   })
-  .refine((d) => !d.sunsetAt || Date.parse(d.sunsetAt) >= Date.parse(d.deprecatedAt), {
-    message: 'The sunset cannot come before the deprecation.',
-    path: ['sunsetAt'],
-  });
+  @ValidateNested()
+  @IsObject({ message: 'Must be an object.' })
+  @Type(() => InputContractDto)
+  inputContract: InputContract = new InputContractDto();
 
-export const createVersionSchema = z
-  .strictObject({
-    backend: z.enum(MODEL_BACKENDS, { message: `Must be one of: ${MODEL_BACKENDS.join(', ')}.` }),
-    endpoint: endpointSchema,
-    inputContract: inputContractSchema.default({ features: [], maxBatch: 1000 }),
-    outputSchema: z.record(z.string(), z.unknown()).nullable().default(null),
-    piiRule: piiRuleSchema.nullable().default(null),
-    region: regionField.nullable().default(null),
-    cost: costSchema.default({ units: 1, per: 'request' }),
-  })
-  .superRefine((version, ctx) => {
-    if ((version.backend === 'onnx') !== (version.endpoint.kind === 'onnx')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['endpoint', 'kind'],
-        message: version.backend === 'onnx' ? 'An onnx version has an onnx endpoint.' : 'This backend has an http endpoint.',
-      });
-    }
-  });
-export type CreateVersion = z.output<typeof createVersionSchema>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'A JSON Schema of the answers.' })
+  @IsOptional()
+  @IsObject({ message: 'Must be a JSON Schema object.' })
+  outputSchema: Record<string, unknown> | null = null;
 
-export const updateVersionSchema = z.strictObject({
-  status: statusField.optional(),
-  deprecation: deprecationSchema.nullable().optional(),
-  endpoint: endpointSchema.optional(),
-});
-export type UpdateVersion = z.output<typeof updateVersionSchema>;
+  @ApiPropertyOptional({ type: PiiRuleDto, nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @IsObject({ message: 'Must be an object.' })
+  @Type(() => PiiRuleDto)
+  piiRule: PiiRule | null = null;
 
-export const listVersionsSchema = z.strictObject({
-  ...paginationShape,
-  stage: z.enum(MODEL_STAGES).optional(),
-  status: statusField.optional(),
-});
-export type ListVersions = z.output<typeof listVersionsSchema>;
+  @ApiPropertyOptional({ nullable: true, example: 'eu-west-1', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' })
+  @IsOptional()
+  @RegionField()
+  region: string | null = null;
 
-export const transitionSchema = z.strictObject({
-  to: z.enum(MODEL_STAGES, { message: `Must be one of: ${MODEL_STAGES.join(', ')}.` }),
-  reason: reasonField.optional(),
-});
-export type TransitionInput = z.output<typeof transitionSchema>;
+  @ApiPropertyOptional({ type: CostDto, default: { units: 1, per: 'request' } })
+  @ValidateNested()
+  @IsObject({ message: 'Must be an object.' })
+  @Type(() => CostDto)
+  cost: CostDto = CostDto.perRequest();
+}
+export type CreateVersion = CreateVersionDto;
+
+@ApiEndpointModels()
+export class UpdateVersionDto {
+  @ApiPropertyOptional({ enum: ['active', 'disabled'] })
+  @Absentable()
+  @StatusField()
+  status?: ModelStatus;
+
+  @ApiPropertyOptional({ type: DeprecationDto, nullable: true, description: 'null withdraws the deprecation.' })
+  @IsOptional()
+  @ValidateNested()
+  @IsObject({ message: 'Must be an object.' })
+  @Type(() => DeprecationDto)
+  deprecation?: DeprecationDto | null;
+
+  @Absentable()
+  @EndpointMember('Replaces the whole endpoint (headers and TLS included).')
+  endpoint?: EndpointInputDto;
+}
+export type UpdateVersion = UpdateVersionDto;
+
+export class ListVersionsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: MODEL_STAGES })
+  @Absentable()
+  @IsIn(MODEL_STAGES, { message: `Must be one of: ${MODEL_STAGES.join(', ')}.` })
+  stage?: ModelStage;
+
+  @ApiPropertyOptional({ enum: ['active', 'disabled'] })
+  @Absentable()
+  @StatusField()
+  status?: ModelStatus;
+}
+export type ListVersions = ListVersionsQueryDto;
+
+export class TransitionDto {
+  @ApiProperty({ enum: MODEL_STAGES })
+  @IsIn(MODEL_STAGES, { message: `Must be one of: ${MODEL_STAGES.join(', ')}.` })
+  to!: ModelStage;
+
+  @ApiPropertyOptional({ maxLength: 1000, description: 'Required for production, deprecated and archived.' })
+  @Absentable()
+  @ReasonField()
+  reason?: string;
+}
+export type TransitionInput = TransitionDto;
 
 /**
  * A version as the registry shows it. The endpoint view never carries header values or TLS material;
@@ -124,71 +223,6 @@ export function versionView(entity: ModelVersionEntity, endpoint: ModelEndpoint)
   };
 }
 
-export class CostDto {
-  @ApiProperty({ minimum: 0 })
-  units!: number;
-
-  @ApiProperty({ enum: ['request', 'element'] })
-  per!: 'request' | 'element';
-}
-
-export class DeprecationDto {
-  @ApiProperty({ format: 'date-time' })
-  deprecatedAt!: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  sunsetAt?: string;
-
-  @ApiPropertyOptional()
-  successorVersion?: number;
-}
-
-export class CreateVersionDto {
-  @ApiProperty({ enum: MODEL_BACKENDS })
-  backend!: ModelBackend;
-
-  @ApiProperty({ type: EndpointInputDto })
-  endpoint!: EndpointInputDto;
-
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'The input contract (features, maxBatch, jsonSchema, openai).',
-  })
-  inputContract?: Record<string, unknown>;
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true })
-  outputSchema?: Record<string, unknown> | null;
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true })
-  piiRule?: Record<string, unknown> | null;
-
-  @ApiPropertyOptional({ nullable: true, example: 'eu-west-1' })
-  region?: string | null;
-
-  @ApiPropertyOptional({ type: CostDto })
-  cost?: CostDto;
-}
-
-export class UpdateVersionDto {
-  @ApiPropertyOptional({ enum: ['active', 'disabled'] })
-  status?: ModelStatus;
-
-  @ApiPropertyOptional({ type: DeprecationDto, nullable: true })
-  deprecation?: DeprecationDto | null;
-
-  @ApiPropertyOptional({ type: EndpointInputDto, description: 'Replaces the whole endpoint (headers and TLS included).' })
-  endpoint?: EndpointInputDto;
-}
-
-export class TransitionDto {
-  @ApiProperty({ enum: MODEL_STAGES })
-  to!: ModelStage;
-
-  @ApiPropertyOptional({ description: 'Required for production, deprecated and archived.' })
-  reason?: string;
-}
-
 export class ModelVersionDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -223,14 +257,14 @@ export class ModelVersionDto {
   @ApiPropertyOptional({ type: EndpointViewDto, description: 'Hidden from consumers.' })
   endpoint?: EndpointViewDto;
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
-  inputContract!: Record<string, unknown>;
+  @ApiProperty({ type: InputContractDto })
+  inputContract!: InputContract;
 
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
   outputSchema!: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'Hidden from consumers.' })
-  piiRule?: Record<string, unknown> | null;
+  @ApiPropertyOptional({ type: PiiRuleDto, nullable: true, description: 'Hidden from consumers.' })
+  piiRule?: PiiRule | null;
 
   @ApiProperty({ type: CostDto })
   cost!: CostDto;

@@ -4,7 +4,7 @@ import { DatabaseService } from '@infergate/database';
 import { ACCESS_POLICY, type AccessPolicy, type Principal } from '@infergate/contracts';
 import { TenancyAccess } from '@infergate/identity';
 import { ModelAliasDto, PROTECTED_ALIASES, type PutAlias } from '../dto/model-alias.dto';
-import { aliasNameField } from '../dto/registry-fields';
+import { aliasNameProblem } from '../dto/registry-fields';
 import { ModelAliasEntity } from '../entities/model-alias.entity';
 import { ModelVersionEntity } from '../entities/model-version.entity';
 import type { ModelEntity } from '../entities/model.entity';
@@ -46,10 +46,9 @@ export class ModelAliasesService {
 
   async put(actor: Principal, reference: string, name: string, input: PutAlias, orgId?: string): Promise<ModelAliasDto> {
     const model = await this.lookup.modelFor(actor, 'read', reference, orgId);
-    const parsed = aliasNameField.safeParse(name);
-    if (!parsed.success)
-      throw RequestValidationException.at('', `The alias name in the path is not valid: ${parsed.error.issues[0].message}`);
-    const aliasName = parsed.data;
+    const problem = aliasNameProblem(name);
+    if (problem) throw RequestValidationException.at('', `The alias name in the path is not valid: ${problem}`);
+    const aliasName = name;
     const existing = await this.aliases.findOneBy({ modelId: model.id, name: aliasName });
     const alwaysProtected = PROTECTED_ALIASES.includes(aliasName);
     if (alwaysProtected && input.protected === false)
@@ -91,7 +90,7 @@ export class ModelAliasesService {
   async remove(actor: Principal, reference: string, name: string, reason?: string, orgId?: string): Promise<void> {
     const model = await this.lookup.modelFor(actor, 'read', reference, orgId);
     const aliasName = name;
-    const existing = aliasNameField.safeParse(name).success ? await this.aliases.findOneBy({ modelId: model.id, name: aliasName }) : null;
+    const existing = aliasNameProblem(name) === null ? await this.aliases.findOneBy({ modelId: model.id, name: aliasName }) : null;
     if (!existing) throw new ResourceNotFoundException();
     this.assertMayMove(actor, model, existing.protected || PROTECTED_ALIASES.includes(aliasName));
     await this.aliases.delete({ modelId: model.id, name: aliasName });

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { type Clearance } from '@infergate/contracts';
 import { SYSTEM_PRINCIPAL } from '@infergate/identity';
-import type { InputContract, PiiRule } from '@infergate/validation';
-import { createModelSchema, type ModelDto } from '../dto/model.dto';
-import { createVersionSchema } from '../dto/model-version.dto';
+import { validatePlain, type InputContract, type PiiRule } from '@infergate/validation';
+import { CreateModelDto, type ModelDto } from '../dto/model.dto';
+import { CreateVersionDto } from '../dto/model-version.dto';
 import { RegistryConflictException } from '../model-registry.errors';
 import type { ModelBackend, ModelCost, ModelEndpoint } from '../model-registry.types';
 import { ModelAliasesService } from './model-aliases.service';
@@ -70,7 +70,7 @@ export class ModelRegistryService {
       if (winner) return this.existing(winner.id);
       throw error;
     }
-    const version = await this.versions.create(actor, model.id, createVersionSchema.parse(input.version));
+    const version = await this.versions.create(actor, model.id, validatePlain(CreateVersionDto, input.version));
     const reason = input.reason ?? 'registered by the gateway';
     await this.transitions.transition(actor, model.id, String(version.version), { to: 'staging', reason });
     await this.transitions.transition(actor, model.id, String(version.version), { to: 'production', reason });
@@ -86,7 +86,7 @@ export class ModelRegistryService {
   private create(input: EnsureModelInput): Promise<ModelDto> {
     return this.models.create(
       SYSTEM_PRINCIPAL,
-      createModelSchema.parse({
+      validatePlain(CreateModelDto, {
         name: input.name,
         orgId: input.orgId,
         projectId: input.projectId ?? null,

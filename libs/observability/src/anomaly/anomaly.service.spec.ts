@@ -27,7 +27,11 @@ describe(AnomalyService.name, () => {
     const sut = new AnomalyService(
       metrics,
       blocklist,
-      validateOptions(ObservabilityOptions, { anomalyDistinctNotFoundPerMinute: 5, anomalyAuthFailuresPerMinute: 3, ...options }, 'observability'),
+      validateOptions(
+        ObservabilityOptions,
+        { anomalyDistinctNotFoundPerMinute: 5, anomalyAuthFailuresPerMinute: 3, ...options },
+        'observability',
+      ),
       clock,
     );
     sut.onAnomaly((alert) => alerts.push(alert));

@@ -29,7 +29,10 @@ describe(PlanStore.name, () => {
   let sut: PlanStore;
 
   const store = (watchPolicies: boolean) =>
-    new PlanStore(validateOptions(ThrottlingModuleOptions, { plansDir: dir, watchPlans: watchPolicies }, 'throttling'), audit as unknown as AuditService);
+    new PlanStore(
+      validateOptions(ThrottlingModuleOptions, { plansDir: dir, watchPlans: watchPolicies }, 'throttling'),
+      audit as unknown as AuditService,
+    );
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'plan-store-'));

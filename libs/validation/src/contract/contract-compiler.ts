@@ -3,7 +3,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { AnySchemaObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { CompiledContract } from './compiled-contract';
-import { inputContractSchema } from './input-contract';
+import { parseInputContract } from './contract-document';
 import { OPENAI_REQUEST_SCHEMAS, OpenAiKind } from './openai-request-schemas';
 import { rowSchemaFor } from './row-schema';
 
@@ -50,7 +50,7 @@ export class ContractCompiler {
 
   /**
    * The compiled contract for this key: from the cache, or compiled now from `contract` (raw JSON is
-   * accepted and parsed with inputContractSchema). The key must change whenever the contract does.
+   * accepted and checked with parseInputContract, the registry DTOs' own rules). The key must change whenever the contract does.
    * Throws ContractCompileError when the contract is invalid.
    */
   compile(cacheKey: string, contract: unknown): CompiledContract {
@@ -89,12 +89,12 @@ export class ContractCompiler {
   }
 
   private build(raw: unknown): CacheEntry {
-    const parsed = inputContractSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ContractCompileError(`input contract is invalid at /${issue.path.join('/')}: ${issue.message}`);
+    const parsed = parseInputContract(raw);
+    if (!parsed.ok) {
+      const [first] = parsed.errors;
+      throw new ContractCompileError(`input contract is invalid at ${first.pointer || '/'}: ${first.detail}`);
     }
-    const contract = parsed.data;
+    const contract = parsed.value;
     const schemas: AnySchemaObject[] = [];
     const compile = (schema: AnySchemaObject, what: string): ValidateFunction => {
       try {

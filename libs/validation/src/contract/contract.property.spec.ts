@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { piiRuleSchema, PII_DETECTORS } from './input-contract';
+import { piiRule } from './contract-document';
+import { PII_DETECTORS } from './input-contract';
 import type { Feature, InputContract, TensorDatatype } from './input-contract';
 import { ContractCompiler } from './contract-compiler';
 import { DATATYPE_DOMAINS, elementBounds } from './tensor-datatypes';
@@ -260,7 +261,7 @@ describe('input contracts (property-based)', () => {
 
   it('arbitrary JSON never throws, whatever the contract and the protocol', () => {
     const scanner = new PiiScanner();
-    const everything = piiRuleSchema.parse({
+    const everything = piiRule({
       input: Object.fromEntries(PII_DETECTORS.map((d) => [d, 'redact'])),
       output: Object.fromEntries(PII_DETECTORS.map((d) => [d, 'redact'])),
       canaries: ['abcd'],

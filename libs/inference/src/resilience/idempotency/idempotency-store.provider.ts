@@ -12,7 +12,10 @@ export function createIdempotencyStore(config: { redis: { keyPrefix: string } },
 
 export const idempotencyStoreProvider: FactoryProvider<IdempotencyStore> = {
   provide: IDEMPOTENCY_STORE,
-  inject: [{ token: REDIS_KEY_PREFIX, optional: true }, { token: REDIS_CLIENT, optional: true }],
+  inject: [
+    { token: REDIS_KEY_PREFIX, optional: true },
+    { token: REDIS_CLIENT, optional: true },
+  ],
   useFactory: (keyPrefix: string | undefined, redis?: Redis | null) =>
     createIdempotencyStore({ redis: { keyPrefix: keyPrefix ?? 'ig:' } }, redis ?? null),
 };
