@@ -2,6 +2,7 @@ import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common
 import { AuditModule } from '@infergate/audit';
 import { composeLibModule, type OptionsInput } from '@infergate/common';
 import { ModelRegistryCoreModule } from '@infergate/model-registry';
+import { ThrottlingCoreModule } from '@infergate/throttling';
 import { ValidationModule } from '@infergate/validation';
 import { INFERENCE_OPTIONS, InferenceModuleOptions } from './inference.options';
 import { DemoModelSeeder } from './onnx/demo-model.seeder';
@@ -39,7 +40,7 @@ export const {
       token: INFERENCE_OPTIONS,
       type: InferenceModuleOptions,
       scope: 'inference',
-      imports: [AuditModule, ValidationModule, ModelRegistryCoreModule, UpstreamModule],
+      imports: [AuditModule, ValidationModule, ModelRegistryCoreModule, ThrottlingCoreModule, UpstreamModule],
       controllers: [NativeInferenceController, KserveV2Controller, OpenAiController],
       providers: [OnnxSessionPool, OnnxBackend, PiiScreen, InferenceCostCharger, InferenceService, ModelStatusService, DemoModelSeeder],
       exports: [InferenceService, OnnxBackend],
@@ -51,7 +52,7 @@ export const {
  * Inference: the native, KServe v2 and OpenAI-compatible surfaces, the in-process ONNX backend, the
  * upstream client with its resilience, and the demo model seeding. Usage:
  * `InferenceModule.forRoot({ totalTimeoutMs, modelsDir, seedDemoModel })`. Needs the registry
- * (ModelRegistryModule.forRoot), throttling (RATE_LIMIT_STORE, RateLimitGuard), the database,
+ * (ModelRegistryModule.forRoot) and throttling (ThrottlingModule.forRoot) options, the database,
  * identity, and the metrics module in the application.
  */
 @Module({})

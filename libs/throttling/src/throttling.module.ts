@@ -15,6 +15,18 @@ import { UsageService } from './usage/usage.service';
 @Module({ providers: [rateLimitStoreProvider], exports: [RATE_LIMIT_STORE] })
 class RateLimitStoreModule {}
 
+/**
+ * The guard, the store and the plans, for modules that charge or read limits (inference imports it).
+ * Static, so that every importer shares one guard and one store; it reads THROTTLING_OPTIONS, which
+ * ThrottlingModule.forRoot provides, and @nestjs/throttler's options (its module is global).
+ */
+@Module({
+  imports: [RateLimitStoreModule, PlansModule.forRoot()],
+  providers: [OrganizationNames, RateLimitGuard, UsageService],
+  exports: [RateLimitGuard, UsageService, RateLimitStoreModule, PlansModule],
+})
+export class ThrottlingCoreModule {}
+
 /** What ThrottlingModule mounts besides the guard; off unless asked for. */
 export interface ThrottlingModuleExtras {
   /** `GET /v1/usage`: the caller's plan, quota consumption and limits. */
@@ -37,16 +49,15 @@ export const {
   optionsInjectionToken: THROTTLING_MODULE_OPTIONS,
 })
   .setClassMethodName('forRoot')
-  .setExtras<ThrottlingModuleExtras>({ usageApi: false }, (definition, extras): DynamicModule => ({
-    ...composeLibModule(definition, {
+  .setExtras<ThrottlingModuleExtras>({ usageApi: false }, (definition, extras): DynamicModule =>
+    composeLibModule(definition, {
       holder: ThrottlingOptionsHolder,
       rawToken: THROTTLING_MODULE_OPTIONS,
       token: THROTTLING_OPTIONS,
       type: ThrottlingModuleOptions,
       scope: 'throttling',
       imports: [
-        RateLimitStoreModule,
-        PlansModule.forRoot(),
+        ThrottlingCoreModule,
         ThrottlerModule.forRootAsync({
           imports: [RateLimitStoreModule],
           inject: [RATE_LIMIT_STORE],
@@ -59,12 +70,9 @@ export const {
         }),
       ],
       controllers: extras.usageApi ? [UsageController] : [],
-      providers: [OrganizationNames, RateLimitGuard, UsageService],
-      exports: [RateLimitGuard, RateLimitStoreModule, PlansModule],
+      exports: [ThrottlingCoreModule],
     }),
-    // Inference charges quota through the guard's store; @nestjs/throttler's own module is global too.
-    global: true,
-  }))
+  )
   .build();
 
 /**
