@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ACCESS_POLICY } from '@infergate/contracts';
+import { DatabaseCoreModule } from '@infergate/database';
 import { AuditEventsController } from './query/audit-events.controller';
 import { AUDIT_ACCESS_POLICY, AuditQueryService } from './query/audit-query.service';
 
@@ -9,6 +10,7 @@ import { AUDIT_ACCESS_POLICY, AuditQueryService } from './query/audit-query.serv
  * so that audit does not import authorization.
  */
 @Module({
+  imports: [DatabaseCoreModule],
   controllers: [AuditEventsController],
   providers: [{ provide: AUDIT_ACCESS_POLICY, useExisting: ACCESS_POLICY }, AuditQueryService],
 })

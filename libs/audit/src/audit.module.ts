@@ -1,6 +1,7 @@
 import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { composeLibModule, type OptionsInput } from '@infergate/common';
+import { DatabaseCoreModule } from '@infergate/database';
 import { AuditServerModule } from './audit-server.module';
 import { AuditCheckpointEntity } from './audit-checkpoint.entity';
 import { AuditEventEntity } from './audit-event.entity';
@@ -14,7 +15,7 @@ import { AuditRetentionService } from './retention/audit-retention.service';
  * the same module instance, so there is one AuditService (one chain, one spool) per application.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEventEntity, AuditCheckpointEntity])],
+  imports: [TypeOrmModule.forFeature([AuditEventEntity, AuditCheckpointEntity]), DatabaseCoreModule],
   providers: [AuditService],
   exports: [AuditService],
 })
@@ -57,7 +58,7 @@ export const {
       token: AUDIT_OPTIONS,
       type: AuditOptions,
       scope: 'audit',
-      imports: [AuditModule, ...(extras.queryApi ? [AuditServerModule] : [])],
+      imports: [AuditModule, DatabaseCoreModule, ...(extras.queryApi ? [AuditServerModule] : [])],
       providers: extras.retention ? [AuditRetentionService] : [],
       exports: [AuditModule],
     }),

@@ -1,6 +1,7 @@
 import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { composeLibModule, type OptionsInput } from '@infergate/common';
+import { DatabaseCoreModule } from '@infergate/database';
 import { DrainService } from './drain.service';
 import { HealthController } from './health.controller';
 import { ReadinessService } from './readiness.service';
@@ -26,7 +27,7 @@ export const {
       token: SHUTDOWN_OPTIONS,
       type: ShutdownOptions,
       scope: 'shutdown',
-      imports: [TerminusModule.forRoot({ logger: false })],
+      imports: [TerminusModule.forRoot({ logger: false }), DatabaseCoreModule],
       controllers: [HealthController],
       providers: [ReadinessService, DrainService],
       exports: [DrainService],

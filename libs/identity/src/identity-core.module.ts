@@ -2,7 +2,7 @@ import { FactoryProvider, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { AuditModule } from '@infergate/audit';
-import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '@infergate/database';
+import { DatabaseCoreModule, REDIS_CLIENT, REDIS_KEY_PREFIX } from '@infergate/database';
 import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { FailedAuthLimiter } from './authentication/failed-auth.limiter';
 import { MasterKey } from './crypto/master-key';
@@ -41,8 +41,8 @@ const revocationStoreProvider: FactoryProvider<RevocationStore> = {
 
 /** What every part of the identity module shares: entities, the master key, revocation, failure limiting. */
 @Module({
-  imports: [TypeOrmModule.forFeature(IDENTITY_ENTITIES), AuditModule],
+  imports: [TypeOrmModule.forFeature(IDENTITY_ENTITIES), DatabaseCoreModule, AuditModule],
   providers: [MasterKey, SecretBox, revocationStoreProvider, RevocationService, FailedAuthLimiter],
-  exports: [TypeOrmModule, AuditModule, MasterKey, SecretBox, REVOCATION_STORE, RevocationService, FailedAuthLimiter],
+  exports: [TypeOrmModule, DatabaseCoreModule, AuditModule, MasterKey, SecretBox, REVOCATION_STORE, RevocationService, FailedAuthLimiter],
 })
 export class IdentityCoreModule {}

@@ -1,6 +1,7 @@
 import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '@infergate/audit';
 import { composeLibModule, type OptionsInput } from '@infergate/common';
+import { DatabaseCoreModule } from '@infergate/database';
 import { ModelRegistryCoreModule } from '@infergate/model-registry';
 import { ThrottlingCoreModule } from '@infergate/throttling';
 import { ValidationModule } from '@infergate/validation';
@@ -40,7 +41,7 @@ export const {
       token: INFERENCE_OPTIONS,
       type: InferenceModuleOptions,
       scope: 'inference',
-      imports: [AuditModule, ValidationModule, ModelRegistryCoreModule, ThrottlingCoreModule, UpstreamModule],
+      imports: [DatabaseCoreModule, AuditModule, ValidationModule, ModelRegistryCoreModule, ThrottlingCoreModule, UpstreamModule],
       controllers: [NativeInferenceController, KserveV2Controller, OpenAiController],
       providers: [OnnxSessionPool, OnnxBackend, PiiScreen, InferenceCostCharger, InferenceService, ModelStatusService, DemoModelSeeder],
       exports: [InferenceService, OnnxBackend],

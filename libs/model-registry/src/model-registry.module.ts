@@ -2,6 +2,7 @@ import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@infergate/audit';
 import { composeLibModule, type OptionsInput } from '@infergate/common';
+import { DatabaseCoreModule } from '@infergate/database';
 import { IdentityCoreModule, TenancyDirectoryModule } from '@infergate/identity';
 import { ModelAliasesController } from './controllers/model-aliases.controller';
 import { ModelVersionsController } from './controllers/model-versions.controller';
@@ -38,7 +39,7 @@ const SERVICES = [
  * in the application.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(MODEL_REGISTRY_ENTITIES), AuditModule, IdentityCoreModule, TenancyDirectoryModule],
+  imports: [TypeOrmModule.forFeature(MODEL_REGISTRY_ENTITIES), DatabaseCoreModule, AuditModule, IdentityCoreModule, TenancyDirectoryModule],
   providers: [
     { provide: ResolutionCache, useFactory: () => new ResolutionCache() },
     UpstreamUrlValidator,

@@ -1,6 +1,7 @@
 import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { composeLibModule, type OptionsInput } from '@infergate/common';
+import { DatabaseCoreModule } from '@infergate/database';
 import { OrganizationNames } from './guard/organization-names';
 import { PLAN_THROTTLER, RateLimitGuard } from './guard/rate-limit.guard';
 import { RateLimitThrottlerStorage } from './guard/throttler-storage.adapter';
@@ -12,7 +13,7 @@ import { UsageController } from './usage/usage.controller';
 import { UsageService } from './usage/usage.service';
 
 /** The RATE_LIMIT_STORE (memory or Redis, per configuration), shared by the throttler and the usage API. */
-@Module({ providers: [rateLimitStoreProvider], exports: [RATE_LIMIT_STORE] })
+@Module({ imports: [DatabaseCoreModule], providers: [rateLimitStoreProvider], exports: [RATE_LIMIT_STORE] })
 class RateLimitStoreModule {}
 
 /**
@@ -21,7 +22,7 @@ class RateLimitStoreModule {}
  * ThrottlingModule.forRoot provides, and @nestjs/throttler's options (its module is global).
  */
 @Module({
-  imports: [RateLimitStoreModule, PlansModule.forRoot()],
+  imports: [DatabaseCoreModule, RateLimitStoreModule, PlansModule.forRoot()],
   providers: [OrganizationNames, RateLimitGuard, UsageService],
   exports: [RateLimitGuard, UsageService, RateLimitStoreModule, PlansModule],
 })

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { validateOptions } from '@infergate/common';
+import { DatabaseModule } from '@infergate/database';
 import { REGISTRY_OPTIONS, RegistryOptions } from '@infergate/model-registry';
 import { ObservabilityModule } from '@infergate/observability';
 import { INFERENCE_OPTIONS, InferenceModuleOptions } from '../inference.options';
@@ -22,7 +23,13 @@ class TestOptionsModule {}
 describe(UpstreamModule.name, () => {
   it('wires the client, guards and idempotency (memory store without Redis) from its options and the metrics', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [TestOptionsModule, ObservabilityModule.forRoot({}), UpstreamModule],
+      imports: [
+        TestOptionsModule,
+        // No Redis configured: the memory idempotency store. The data source is never connected here.
+        DatabaseModule.forRoot({ database: { sqlitePath: ':memory:' }, connectOnStart: false }),
+        ObservabilityModule.forRoot({}),
+        UpstreamModule,
+      ],
     }).compile();
     try {
       expect(moduleRef.get(UpstreamClient)).toBeInstanceOf(UpstreamClient);

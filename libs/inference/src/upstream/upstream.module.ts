@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DatabaseCoreModule } from '@infergate/database';
 import { IdempotencyService } from '../resilience/idempotency/idempotency.service';
 import { idempotencyStoreProvider } from '../resilience/idempotency/idempotency-store.provider';
 import { IDEMPOTENCY_STORE } from '../resilience/idempotency/idempotency.types';
@@ -11,6 +12,7 @@ import { UpstreamPools } from './upstream-pools';
  * Needs INFERENCE_OPTIONS (InferenceModule.forRoot), GatewayMetrics and, when Redis is configured, REDIS_CLIENT.
  */
 @Module({
+  imports: [DatabaseCoreModule],
   providers: [UpstreamPools, UpstreamGuards, UpstreamClient, idempotencyStoreProvider, IdempotencyService],
   exports: [UpstreamClient, UpstreamGuards, IdempotencyService, IDEMPOTENCY_STORE],
 })
