@@ -3,8 +3,12 @@ import { TerminusModule } from '@nestjs/terminus';
 import { composeLibModule, type OptionsInput } from '@infergate/common';
 import { DatabaseCoreModule } from '@infergate/database';
 import { DrainService } from './drain.service';
+import { HealthReportInterceptor } from './health-report.interceptor';
 import { HealthController } from './health.controller';
-import { ReadinessService } from './readiness.service';
+import { DatabaseHealthIndicator } from './indicators/database.health';
+import { DrainHealthIndicator } from './indicators/drain.health';
+import { MigrationsHealthIndicator } from './indicators/migrations.health';
+import { RedisHealthIndicator } from './indicators/redis.health';
 import { SHUTDOWN_OPTIONS, ShutdownOptions } from './shutdown.options';
 
 /** Holds HealthModule's options (see composeLibModule). */
@@ -27,14 +31,26 @@ export const {
       token: SHUTDOWN_OPTIONS,
       type: ShutdownOptions,
       scope: 'shutdown',
+      // terminus' logger is off: a probe failing is the load balancer's news, and its log line would
+      // carry the indicators' details.
       imports: [TerminusModule.forRoot({ logger: false }), DatabaseCoreModule],
       controllers: [HealthController],
-      providers: [ReadinessService, DrainService],
+      providers: [
+        DrainService,
+        DrainHealthIndicator,
+        DatabaseHealthIndicator,
+        MigrationsHealthIndicator,
+        RedisHealthIndicator,
+        HealthReportInterceptor,
+      ],
       exports: [DrainService],
     }),
   )
   .build();
 
-/** /health/live and /health/ready, and draining on SIGTERM. Usage: `HealthModule.forRoot({ drainDelayMs, graceMs })`. */
+/**
+ * GET /health/live and /health/ready on @nestjs/terminus, one indicator class per dependency, and the
+ * DrainService for graceful shutdown (`drainDelayMs`, `graceMs`). Usage: `HealthModule.forRoot({ drainDelayMs, graceMs })`.
+ */
 @Module({})
 export class HealthModule extends ConfigurableHealthModule {}

@@ -1,5 +1,9 @@
 export * from './inference.module';
 export * from './inference.options';
+export * from './backends/model-backend';
+export * from './backends/model-backend.registry';
+export * from './backends/backend-call';
+export * from './interceptors/inference-route.decorator';
 export * from './onnx/credit-risk-demo';
 export * from './onnx/onnx-backend';
 export * from './onnx/onnx-session-pool';
@@ -12,6 +16,7 @@ export * from './surfaces/inference-cost';
 export * from './surfaces/model-status.service';
 export * from './surfaces/pii-screen';
 export * from './surfaces/tensors';
+export * from './surfaces/native-rows';
 export * from './surfaces/version-reference';
 export * from './upstream';
 export * from './resilience';

@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AuditModule } from '@infergate/audit';
 import { composeLibModule, type OptionsInput } from '@infergate/common';
 import { DatabaseCoreModule } from '@infergate/database';
@@ -6,6 +7,18 @@ import { ModelRegistryCoreModule } from '@infergate/model-registry';
 import { ThrottlingCoreModule } from '@infergate/throttling';
 import { ValidationModule } from '@infergate/validation';
 import { INFERENCE_OPTIONS, InferenceModuleOptions } from './inference.options';
+import { HttpJsonModelBackend } from './backends/http-json.backend';
+import { KserveV2ModelBackend } from './backends/kserve-v2.backend';
+import { ModelBackendRegistry } from './backends/model-backend.registry';
+import { OnnxModelBackend } from './backends/onnx.backend';
+import { OpenAiModelBackend } from './backends/openai.backend';
+import { DeprecationHeadersInterceptor } from './interceptors/deprecation-headers.interceptor';
+import { IdempotencyInterceptor } from './interceptors/idempotency.interceptor';
+import { InferenceAuditInterceptor } from './interceptors/inference-audit.interceptor';
+import { InferenceMetricsInterceptor } from './interceptors/inference-metrics.interceptor';
+import { InferencePipelineInterceptor } from './interceptors/inference-pipeline.interceptor';
+import { InferenceTraceInterceptor } from './interceptors/inference-trace.interceptor';
+import { OutputCheckInterceptor } from './interceptors/output-check.interceptor';
 import { DemoModelSeeder } from './onnx/demo-model.seeder';
 import { OnnxBackend } from './onnx/onnx-backend';
 import { OnnxSessionPool } from './onnx/onnx-session-pool';
@@ -17,6 +30,20 @@ import { NativeInferenceController } from './surfaces/native-inference.controlle
 import { OpenAiController } from './surfaces/openai.controller';
 import { PiiScreen } from './surfaces/pii-screen';
 import { UpstreamModule } from './upstream/upstream.module';
+
+/** One ModelBackend per backend kind of the registry; a team adds its own with @InferenceBackend('kind') in its module. */
+const MODEL_BACKENDS = [OnnxModelBackend, KserveV2ModelBackend, HttpJsonModelBackend, OpenAiModelBackend];
+
+/** What surrounds an inference call, chained in InferencePipelineInterceptor (attached by @InferenceRoute()). */
+const INTERCEPTORS = [
+  InferenceTraceInterceptor,
+  InferenceMetricsInterceptor,
+  InferenceAuditInterceptor,
+  DeprecationHeadersInterceptor,
+  IdempotencyInterceptor,
+  OutputCheckInterceptor,
+  InferencePipelineInterceptor,
+];
 
 /** Holds InferenceModule's options (see composeLibModule). */
 @Module({})
@@ -41,17 +68,37 @@ export const {
       token: INFERENCE_OPTIONS,
       type: InferenceModuleOptions,
       scope: 'inference',
-      imports: [DatabaseCoreModule, AuditModule, ValidationModule, ModelRegistryCoreModule, ThrottlingCoreModule, UpstreamModule],
+      imports: [
+        DatabaseCoreModule,
+        AuditModule,
+        ValidationModule,
+        ModelRegistryCoreModule,
+        ThrottlingCoreModule,
+        UpstreamModule,
+        DiscoveryModule,
+      ],
       controllers: [NativeInferenceController, KserveV2Controller, OpenAiController],
-      providers: [OnnxSessionPool, OnnxBackend, PiiScreen, InferenceCostCharger, InferenceService, ModelStatusService, DemoModelSeeder],
-      exports: [InferenceService, OnnxBackend],
+      providers: [
+        OnnxSessionPool,
+        OnnxBackend,
+        PiiScreen,
+        InferenceCostCharger,
+        ...MODEL_BACKENDS,
+        ModelBackendRegistry,
+        ...INTERCEPTORS,
+        InferenceService,
+        ModelStatusService,
+        DemoModelSeeder,
+      ],
+      exports: [InferenceService, OnnxBackend, ModelBackendRegistry],
     }),
   )
   .build();
 
 /**
- * Inference: the native, KServe v2 and OpenAI-compatible surfaces, the in-process ONNX backend, the
- * upstream client with its resilience, and the demo model seeding. Usage:
+ * Inference: the native, KServe v2 and OpenAI-compatible surfaces, InferenceService over one
+ * ModelBackend per backend kind (the in-process ONNX runtime, the upstream client with its resilience),
+ * the interceptors around every call, and the demo model seeding. Usage:
  * `InferenceModule.forRoot({ totalTimeoutMs, modelsDir, seedDemoModel })`. Needs the registry
  * (ModelRegistryModule.forRoot) and throttling (ThrottlingModule.forRoot) options, the database,
  * identity, and the metrics module in the application.

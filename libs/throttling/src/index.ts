@@ -7,5 +7,6 @@ export * from './guard/rate-limit.errors';
 export * from './guard/rate-limit.guard';
 export * from './guard/throttler-storage.adapter';
 export * from './pre-auth/client-ip';
+export * from './quota/quota.service';
 export * from './pre-auth/pre-auth-limiter';
 export * from './usage/usage.service';

@@ -4,6 +4,7 @@ import { composeLibModule, type OptionsInput } from '@infergate/common';
 import { DatabaseCoreModule } from '@infergate/database';
 import { OrganizationNames } from './guard/organization-names';
 import { PLAN_THROTTLER, RateLimitGuard } from './guard/rate-limit.guard';
+import { QuotaService } from './quota/quota.service';
 import { RateLimitThrottlerStorage } from './guard/throttler-storage.adapter';
 import { PlansModule } from './plans';
 import { RATE_LIMIT_STORE, type RateLimitStore } from './rate-limit.types';
@@ -17,14 +18,16 @@ import { UsageService } from './usage/usage.service';
 class RateLimitStoreModule {}
 
 /**
- * The guard, the store and the plans, for modules that charge or read limits (inference imports it).
- * Static, so that every importer shares one guard and one store; it reads THROTTLING_OPTIONS, which
- * ThrottlingModule.forRoot provides, and @nestjs/throttler's options (its module is global).
+
+ * The guard, the QuotaService (units charged by handlers after the guard), the store and the plans,
+ * for modules that charge or read limits (inference imports it). Static, so that every importer
+ * shares one guard and one store; it reads THROTTLING_OPTIONS, which ThrottlingModule.forRoot
+ * provides, and @nestjs/throttler's options (its module is global).
  */
 @Module({
   imports: [DatabaseCoreModule, RateLimitStoreModule, PlansModule.forRoot()],
-  providers: [OrganizationNames, RateLimitGuard, UsageService],
-  exports: [RateLimitGuard, UsageService, RateLimitStoreModule, PlansModule],
+  providers: [OrganizationNames, QuotaService, RateLimitGuard, UsageService],
+  exports: [RateLimitGuard, QuotaService, UsageService, RateLimitStoreModule, PlansModule],
 })
 export class ThrottlingCoreModule {}
 
@@ -63,8 +66,10 @@ export const {
           imports: [RateLimitStoreModule],
           inject: [RATE_LIMIT_STORE],
           useFactory: (store: RateLimitStore) => ({
-            // Placeholders: the plan throttler's limits come from the caller's plan, per scope.
-            throttlers: [{ name: PLAN_THROTTLER, limit: 1, ttl: 1000 }],
+            // No limit of its own: the plan's limits apply per scope, and a finite limit reaching the
+            // guard can only be a route's @Throttle() (see RateLimitGuard). The ttl is what a
+            // @Throttle() that gives only a limit counts it over.
+            throttlers: [{ name: PLAN_THROTTLER, limit: Number.POSITIVE_INFINITY, ttl: 60_000 }],
             storage: new RateLimitThrottlerStorage(store),
             setHeaders: false,
           }),
@@ -77,10 +82,11 @@ export const {
   .build();
 
 /**
- * Throttling on @nestjs/throttler: its module with one named throttler (`plan`) whose storage is the
- * RATE_LIMIT_STORE, the plans (`plansDir`), the RateLimitGuard (register it as APP_GUARD 3 with
- * `useExisting`) and, with `usageApi: true`, GET /v1/usage. The pre-auth limiter is a Fastify hook:
- * see registerPreAuthLimiter. Usage: `ThrottlingModule.forRoot({ plansDir, usageApi: true })`.
+ * Throttling on @nestjs/throttler: its module with the plan throttler as its `default` one (so that
+ * @SkipThrottle() and @Throttle({ default: … }) address it) and the RATE_LIMIT_STORE as its storage,
+ * the plans (`plansDir`), the RateLimitGuard (register it as APP_GUARD 3 with `useExisting`), the
+ * QuotaService and, with `usageApi: true`, GET /v1/usage. The pre-auth limiter is a Fastify hook: see
+ * registerPreAuthLimiter. Usage: `ThrottlingModule.forRoot({ plansDir, usageApi: true })`.
  */
 @Module({})
 export class ThrottlingModule extends ConfigurableThrottlingModule {}

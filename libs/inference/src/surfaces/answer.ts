@@ -1,7 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { Cancellation } from '../upstream/cancellation';
 import { CLIENT_WENT_AWAY } from '../upstream/upstream-error-classifier';
-import type { InferenceAnswer } from './inference.types';
 
 /**
  * A cancellation aborted when the client goes away before its answer is complete: the response
@@ -16,11 +15,12 @@ export function clientGone(reply: FastifyReply): Cancellation {
   return cancellation;
 }
 
-/** Sends a buffered or streamed answer; streams go through Fastify (backpressure, destroy on close). */
-export function sendAnswer(reply: FastifyReply, answer: InferenceAnswer): FastifyReply {
-  void reply.status(answer.status).headers(answer.headers);
-  if (answer.kind === 'stream') {
-    void reply.header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
-  }
-  return reply.send(answer.body);
-}
+/** The headers of a streamed (SSE) answer: no caching, no proxy buffering between the chunks. */
+export const SSE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+};
+
+/** The content type of JSON answers (what Fastify sets when it serializes an object). */
+export const JSON_TYPE = 'application/json; charset=utf-8';

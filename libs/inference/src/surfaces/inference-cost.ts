@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ModelCost } from '@infergate/model-registry';
-import { RateLimitGuard, type ThrottledRequest } from '@infergate/throttling';
+import { QuotaService, type ThrottledRequest } from '@infergate/throttling';
 
 /** Quota units a call spends in total: `units` per request, or per input element (rows, tensor elements, tokens). */
 export function callCost(cost: ModelCost, elements: number): number {
@@ -10,14 +10,15 @@ export function callCost(cost: ModelCost, elements: number): number {
 /**
  * The rest of an inference call's quota cost. The RateLimitGuard charges 1 unit before the handler runs
  * (it cannot know the version or the element count yet); once the contract check has counted the
- * elements, the remaining `total - 1` units are charged against the same quotas, atomically, before
- * anything goes upstream. A refusal is the guard's own 429 quota-exhausted problem.
+ * elements, the remaining `total - 1` units are charged against the same quotas through the
+ * QuotaService, atomically, before anything goes upstream. A refusal is the guard's own 429
+ * quota-exhausted problem.
  */
 @Injectable()
 export class InferenceCostCharger {
-  constructor(private readonly rateLimits: RateLimitGuard) {}
+  constructor(private readonly quotas: QuotaService) {}
 
   chargeRemainder(request: ThrottledRequest, totalUnits: number): Promise<void> {
-    return this.rateLimits.chargeAdditionalUnits(request, Math.ceil(totalUnits) - 1);
+    return this.quotas.chargeUnits(request, Math.ceil(totalUnits) - 1);
   }
 }

@@ -18,3 +18,15 @@ export class StreamingUnavailableException extends ProblemException {
     });
   }
 }
+
+/** The version names a backend kind no ModelBackend is registered for on this gateway (a deployment mistake). */
+export class BackendNotAvailableException extends ProblemException {
+  constructor() {
+    super({
+      status: 501,
+      slug: 'backend-not-available',
+      title: 'Not Implemented',
+      detail: "This model's backend is not available on this gateway.",
+    });
+  }
+}

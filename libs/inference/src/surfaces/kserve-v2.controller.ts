@@ -1,13 +1,12 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { CheckPolicies, ProblemException } from '@infergate/common';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
 import { KSERVE_V2_REQUEST_SCHEMA, openApiSchemaOf } from '@infergate/validation';
-import { sendAnswer } from './answer';
+import { InferenceRoute } from '../interceptors/inference-route.decorator';
 import { InferenceCall } from './inference-call.decorator';
 import { InferenceService } from './inference.service';
-import type { CallContext } from './inference.types';
+import type { CallContext, InferenceBody } from './inference.types';
 import { ModelStatusService, type KserveV2Metadata } from './model-status.service';
 import { versionReference } from './version-reference';
 
@@ -53,30 +52,26 @@ export class KserveV2Controller {
   ) {}
 
   @Post(':model/infer')
+  @InferenceRoute('kserve-v2')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: "OIP v2 inference with the model's production version." })
   @ApiBody(V2_BODY)
-  async infer(
-    @InferenceCall() call: CallContext,
-    @Res() reply: FastifyReply,
-    @Param('model') model: string,
-    @Body() body: unknown,
-  ): Promise<FastifyReply> {
-    return sendAnswer(reply, await this.inference.kserve(call, model, undefined, body));
+  infer(@InferenceCall() call: CallContext, @Param('model') model: string, @Body() body: unknown): Promise<InferenceBody> {
+    return this.inference.kserve(call, model, undefined, body);
   }
 
   @Post(':model/versions/:version/infer')
+  @InferenceRoute('kserve-v2')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: 'OIP v2 inference with one version (number) or the version of an alias (name).' })
   @ApiBody(V2_BODY)
-  async inferVersion(
+  inferVersion(
     @InferenceCall() call: CallContext,
-    @Res() reply: FastifyReply,
     @Param('model') model: string,
     @Param('version') version: string,
     @Body() body: unknown,
-  ): Promise<FastifyReply> {
-    return sendAnswer(reply, await this.inference.kserve(call, model, versionReference(version), body));
+  ): Promise<InferenceBody> {
+    return this.inference.kserve(call, model, versionReference(version), body);
   }
 
   @Get(':model')

@@ -1,12 +1,11 @@
-import { Body, Controller, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { CheckPolicies } from '@infergate/common';
 import { NATIVE_REQUEST_SCHEMA, openApiSchemaOf } from '@infergate/validation';
-import { sendAnswer } from './answer';
+import { InferenceRoute } from '../interceptors/inference-route.decorator';
 import { InferenceCall } from './inference-call.decorator';
 import { InferenceService } from './inference.service';
-import type { CallContext } from './inference.types';
+import type { CallContext, InferenceBody } from './inference.types';
 import { versionReference } from './version-reference';
 
 // The envelope schema the contract check enforces (libs/validation), with an example of the demo model.
@@ -32,29 +31,25 @@ export class NativeInferenceController {
   constructor(private readonly inference: InferenceService) {}
 
   @Post(':model/infer')
+  @InferenceRoute('native')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: "Infer with the model's production version." })
   @ApiBody(NATIVE_BODY)
-  async infer(
-    @InferenceCall() call: CallContext,
-    @Res() reply: FastifyReply,
-    @Param('model') model: string,
-    @Body() body: unknown,
-  ): Promise<FastifyReply> {
-    return sendAnswer(reply, await this.inference.native(call, model, undefined, body));
+  infer(@InferenceCall() call: CallContext, @Param('model') model: string, @Body() body: unknown): Promise<InferenceBody> {
+    return this.inference.native(call, model, undefined, body);
   }
 
   @Post(':model/versions/:version/infer')
+  @InferenceRoute('native')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: 'Infer with one version (a number) or the version an alias points at (a name).' })
   @ApiBody(NATIVE_BODY)
-  async inferVersion(
+  inferVersion(
     @InferenceCall() call: CallContext,
-    @Res() reply: FastifyReply,
     @Param('model') model: string,
     @Param('version') version: string,
     @Body() body: unknown,
-  ): Promise<FastifyReply> {
-    return sendAnswer(reply, await this.inference.native(call, model, versionReference(version), body));
+  ): Promise<InferenceBody> {
+    return this.inference.native(call, model, versionReference(version), body);
   }
 }

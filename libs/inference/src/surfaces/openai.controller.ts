@@ -1,14 +1,13 @@
-import { Body, Controller, Get, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { CheckPolicies, RequestValidationException } from '@infergate/common';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
 import { OPENAI_REQUEST_SCHEMAS, openApiSchemaOf, type OpenAiKind } from '@infergate/validation';
 import type { OpenAiOperation } from '../upstream';
-import { sendAnswer } from './answer';
+import { InferenceRoute } from '../interceptors/inference-route.decorator';
 import { InferenceCall } from './inference-call.decorator';
 import { InferenceService } from './inference.service';
-import type { CallContext } from './inference.types';
+import type { CallContext, InferenceBody } from './inference.types';
 import { ModelStatusService, type OpenAiModelEntry } from './model-status.service';
 import { openAiModelReference } from './version-reference';
 
@@ -35,27 +34,30 @@ export class OpenAiController {
   ) {}
 
   @Post('chat/completions')
+  @InferenceRoute('openai')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: 'Chat completion (optionally streamed).', description: MODEL_FIELD })
   @ApiBody(openAiBody('chat', { model: 'assistant', messages: [{ role: 'user', content: 'Hello' }] }))
-  chat(@InferenceCall() call: CallContext, @Res() reply: FastifyReply, @Body() body: unknown) {
-    return this.forward('chat/completions', call, reply, body);
+  chat(@InferenceCall() call: CallContext, @Body() body: unknown): Promise<InferenceBody> {
+    return this.forward('chat/completions', call, body);
   }
 
   @Post('completions')
+  @InferenceRoute('openai')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: 'Text completion (optionally streamed).', description: MODEL_FIELD })
   @ApiBody(openAiBody('completions', { model: 'assistant', prompt: 'Once upon a time' }))
-  completions(@InferenceCall() call: CallContext, @Res() reply: FastifyReply, @Body() body: unknown) {
-    return this.forward('completions', call, reply, body);
+  completions(@InferenceCall() call: CallContext, @Body() body: unknown): Promise<InferenceBody> {
+    return this.forward('completions', call, body);
   }
 
   @Post('embeddings')
+  @InferenceRoute('openai')
   @CheckPolicies('infer', 'Model')
   @ApiOperation({ summary: 'Embeddings.', description: MODEL_FIELD })
   @ApiBody(openAiBody('embeddings', { model: 'embedder', input: ['some text'] }))
-  embeddings(@InferenceCall() call: CallContext, @Res() reply: FastifyReply, @Body() body: unknown) {
-    return this.forward('embeddings', call, reply, body);
+  embeddings(@InferenceCall() call: CallContext, @Body() body: unknown): Promise<InferenceBody> {
+    return this.forward('embeddings', call, body);
   }
 
   @Get('models')
@@ -65,9 +67,9 @@ export class OpenAiController {
     return { object: 'list', data: await this.status.openAiModels(principal) };
   }
 
-  private async forward(operation: OpenAiOperation, call: CallContext, reply: FastifyReply, body: unknown): Promise<FastifyReply> {
+  private forward(operation: OpenAiOperation, call: CallContext, body: unknown): Promise<InferenceBody> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw RequestValidationException.at('', 'must be a JSON object');
     const { model, reference } = openAiModelReference((body as Record<string, unknown>).model);
-    return sendAnswer(reply, await this.inference.openai(call, operation, model, reference, body));
+    return this.inference.openai(call, operation, model, reference, body);
   }
 }

@@ -26,9 +26,18 @@ function compare(a: LimitState, b: LimitState): number {
   return share(a) - share(b) || a.remaining - b.remaining || b.resetSeconds - a.resetSeconds;
 }
 
+/** Limit names are a small fixed set (scopes, quota periods, `route`): each is quoted once. */
+const quoted = new Map<string, string>();
+const MAX_QUOTED = 256;
+
 /** RFC 8941 string item: the name in double quotes, with `\` and `"` escaped. */
 function sfString(value: string): string {
-  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, '')}"`;
+  let item = quoted.get(value);
+  if (item === undefined) {
+    item = `"${value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, '')}"`;
+    if (quoted.size < MAX_QUOTED) quoted.set(value, item);
+  }
+  return item;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Principal } from '@infergate/contracts';
 import { GatewayMetrics } from '@infergate/observability';
 import type { PlanResolver } from '../plans';
 import type { LimitState, PlanLimits, RateLimitDecision, RateLimitStore } from '../rate-limit.types';
+import { QuotaService } from '../quota/quota.service';
 import type { OrganizationNames } from './organization-names';
 import { PLAN_THROTTLER, RateLimitGuard } from './rate-limit.guard';
 import { RateLimitThrottlerStorage } from './throttler-storage.adapter';
@@ -31,13 +32,16 @@ async function decideWith(decide: RateLimitDecision | Error): Promise<GatewayMet
   };
   const metrics = new GatewayMetrics({ processMetrics: false });
   const guard = new RateLimitGuard(
-    { throttlers: [{ name: PLAN_THROTTLER, limit: 1, ttl: 1000 }] },
+    { throttlers: [{ name: PLAN_THROTTLER, limit: Number.POSITIVE_INFINITY, ttl: 60_000 }] },
     new RateLimitThrottlerStorage(store),
     new Reflector(),
-    { limitsFor: () => limits } as unknown as PlanResolver,
-    { nameOf: () => Promise.resolve('org-name') } as unknown as OrganizationNames,
-    validateOptions(ThrottlingModuleOptions, { leaseMs: 1000 }, 'throttling'),
-    metrics,
+    new QuotaService(
+      { limitsFor: () => limits } as unknown as PlanResolver,
+      { nameOf: () => Promise.resolve('org-name') } as unknown as OrganizationNames,
+      store,
+      validateOptions(ThrottlingModuleOptions, { leaseMs: 1000 }, 'throttling'),
+      metrics,
+    ),
   );
   await guard.onModuleInit();
   const reply = { raw: Object.assign(new EventEmitter(), { destroyed: false, writableFinished: false }), headers: () => undefined };

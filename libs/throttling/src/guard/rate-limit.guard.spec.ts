@@ -3,10 +3,11 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Public, validateOptions } from '@infergate/common';
 import { ThrottlingModuleOptions } from '../throttling.options';
-import { SkipThrottle } from '@nestjs/throttler';
+import { SkipThrottle, Throttle } from '@nestjs/throttler';
 import type { Principal } from '@infergate/contracts';
 import type { PlanResolver } from '../plans';
 import type { ConcurrencyCharge, LimitState, PlanLimits, RateLimitDecision, RateLimitRequest, RateLimitStore } from '../rate-limit.types';
+import { QuotaService } from '../quota/quota.service';
 import type { OrganizationNames } from './organization-names';
 import { PLAN_THROTTLER, RateLimitGuard } from './rate-limit.guard';
 import { QuotaExhaustedException, RateLimitedException } from './rate-limit.errors';
@@ -52,12 +53,10 @@ async function setup(
   const organizations = { nameOf: jest.fn(() => Promise.resolve('org-name')) } as unknown as OrganizationNames;
   const config = validateOptions(ThrottlingModuleOptions, { leaseMs: 1234 }, 'throttling');
   const guard = new RateLimitGuard(
-    { throttlers: [{ name: PLAN_THROTTLER, limit: 1, ttl: 1000 }] },
+    { throttlers: [{ name: PLAN_THROTTLER, limit: Number.POSITIVE_INFINITY, ttl: 60_000 }] },
     new RateLimitThrottlerStorage(store),
     new Reflector(),
-    plans,
-    organizations,
-    config,
+    new QuotaService(plans, organizations, store, config),
   );
   await guard.onModuleInit();
   const raw = Object.assign(new EventEmitter(), { destroyed: false, writableFinished: false });
@@ -121,13 +120,13 @@ describe('RateLimitGuard', () => {
     expect(store.consumed).toHaveLength(0);
   });
 
-  it('charges nothing on @Public() and @SkipThrottle({ plan: true }) routes, and still charges the other routes of their controller', async () => {
+  it('charges nothing on @Public() and @SkipThrottle() routes, and still charges the other routes of their controller', async () => {
     class Exempt {
       @Public()
       handler(): void {}
       other(): void {}
     }
-    @SkipThrottle({ [PLAN_THROTTLER]: true })
+    @SkipThrottle()
     class Skipped {
       handler(): void {}
     }
@@ -146,5 +145,68 @@ describe('RateLimitGuard', () => {
     Object.assign(context, { getClass: () => Exempt });
     await expect(guard.canActivate(context)).resolves.toBe(true);
     expect(store.consumed).toHaveLength(1);
+  });
+
+  it('charges a handler that @SkipThrottle({ default: false }) re-enables under a skipped class', async () => {
+    @SkipThrottle()
+    class Skipped {
+      @SkipThrottle({ default: false })
+      handler(): void {}
+      other(): void {}
+    }
+    const enabled = await setup({ allowed: true, states: [bucket] }, {}, Skipped);
+    await expect(enabled.guard.canActivate(enabled.context)).resolves.toBe(true);
+    expect(enabled.store.consumed).toHaveLength(1);
+    const skipped = await setup({ allowed: true, states: [bucket] }, {}, { prototype: { handler: Skipped.prototype.other } });
+    Object.assign(skipped.context, { getClass: () => Skipped });
+    await expect(skipped.guard.canActivate(skipped.context)).resolves.toBe(true);
+    expect(skipped.store.consumed).toHaveLength(0);
+  });
+
+  it('adds a @Throttle() route limit as one more bucket of the same decision, per caller and route', async () => {
+    class Limited {
+      @Throttle({ default: { limit: 3, ttl: 30_000 } })
+      handler(): void {}
+    }
+    const { guard, store, context } = await setup({ allowed: true, states: [bucket] }, {}, Limited);
+    await expect(guard.canActivate(context)).resolves.toBe(true);
+    expect(store.consumed).toHaveLength(1);
+    const buckets = store.consumed[0].buckets;
+    expect(buckets.map((b) => b.name)).toEqual(['application', 'route']);
+    expect(buckets[1]).toEqual({
+      name: 'route',
+      key: 'bucket:route:Limited.handler:default:application:app-1',
+      ratePerSecond: 0.1,
+      burst: 3,
+      cost: 1,
+    });
+    // The plan's own charges are all there too: one atomic decision, not two.
+    expect(store.consumed[0].quotas.map((q) => q.name)).toEqual(['application-day']);
+    expect(store.consumed[0].concurrency).toHaveLength(1);
+  });
+
+  it('refuses with the route limit named when the @Throttle() bucket is the one exhausted', async () => {
+    class Limited {
+      @Throttle({ default: { limit: 1, ttl: 1000 } })
+      handler(): void {}
+    }
+    const denied: LimitState = { name: 'route', kind: 'bucket', limit: 1, remaining: 0, resetSeconds: 1, windowSeconds: 1 };
+    const { guard, context } = await setup({ allowed: false, states: [bucket, denied], denied, retryAfterSeconds: 1 }, {}, Limited);
+    const error = (await guard.canActivate(context).catch((e: unknown) => e)) as RateLimitedException;
+    expect(error).toBeInstanceOf(RateLimitedException);
+    expect(error.extensions).toMatchObject({ limit: 'route' });
+  });
+
+  it('reads each route decorator once, not on every request', async () => {
+    const { guard, context } = await setup({ allowed: true, states: [bucket] });
+    const spy = jest.spyOn(Reflect, 'getMetadata');
+    await guard.canActivate(context);
+    const first = spy.mock.calls.length;
+    await guard.canActivate(context);
+    await guard.canActivate(context);
+    const later = spy.mock.calls.length - first;
+    spy.mockRestore();
+    expect(first).toBeGreaterThan(0);
+    expect(later).toBe(0);
   });
 });

@@ -1,12 +1,14 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import type { ConcurrencyCharge, RateLimitDecision, RateLimitRequest, RateLimitStore } from '../rate-limit.types';
+
+/** What ThrottlerStorage.increment answers (@nestjs/throttler does not export the record type itself). */
+export type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 /**
  * @nestjs/throttler's storage, implemented over the RATE_LIMIT_STORE port (memory or Redis). The
- * framework's own `increment` (a named throttler's limit per ttl, e.g. from `@Throttle`) becomes one
- * token bucket (`limit` tokens refilled over `ttl`), so even plain ThrottlerGuard use is exact across
- * replicas. The plan guard charges all of a request's scopes at once through `decide`.
+ * framework's own `increment` (a named throttler's limit per ttl) becomes one token bucket (`limit`
+ * tokens refilled over `ttl`), so even plain ThrottlerGuard use is exact across replicas. The plan
+ * throttler charges all of a request's scopes at once through QuotaService instead.
  */
 export class RateLimitThrottlerStorage implements ThrottlerStorage {
   constructor(readonly store: RateLimitStore) {}

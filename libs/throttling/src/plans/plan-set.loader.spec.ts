@@ -88,4 +88,29 @@ describe('plan set loader', () => {
       'a.yaml:18: at /applications/app-1/quota: unknown key "quota"',
     ]);
   });
+
+  it('names every other mistake where it sits: wrong types, bad plan names, a file that is not a mapping', () => {
+    const bad = `plans:
+  free:
+    rateLimits:
+      user: 5
+      application: { rate: fast, per: second, burst: 2.5 }
+  Bad_Name:
+    quotas: { organization: { day: "10" } }
+defaultPlan: free
+organizations:
+  acme: 3
+`;
+    expect(problems({ 'p.yaml': bad })).toEqual([
+      'p.yaml:4: at /plans/free/rateLimits/user: must be a mapping',
+      'p.yaml:5: at /plans/free/rateLimits/application/rate: must be a positive number',
+      'p.yaml:5: at /plans/free/rateLimits/application/burst: must be a positive integer',
+      'p.yaml:7: at /plans/Bad_Name: a plan name is lower-case letters, digits and "-"',
+      'p.yaml:7: at /plans/Bad_Name/quotas/organization/day: must be a positive integer',
+      'p.yaml:10: at /organizations/acme: must be a plan name',
+    ]);
+    expect(problems({ 'q.yaml': '- a\n- b\n' })).toEqual([
+      'q.yaml:1: at /: a plan file is a mapping (plans, defaultPlan, organizations, …)',
+    ]);
+  });
 });

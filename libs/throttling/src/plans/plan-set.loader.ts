@@ -1,8 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { z } from 'zod';
 import type { Plan, PlanAssignments, PlanLimits, PlanSet } from '../rate-limit.types';
-import { planFileSchema } from './plan.schema';
+import { validatePlanFile, type PlanIssue } from './plan.schema';
 import { contentVersion, YamlSource } from '@infergate/common';
 
 export interface PlanFileText {
@@ -69,12 +68,12 @@ export function parsePlanSet(files: readonly PlanFileText[], display: (name: str
       continue;
     }
     if (source.value === null || source.value === undefined) continue;
-    const parsed = planFileSchema.safeParse(source.value);
-    if (!parsed.success) {
-      problems.push(...issueLines(source, parsed.error.issues));
+    const parsed = validatePlanFile(source.value);
+    if (!parsed.ok) {
+      problems.push(...issueLines(source, parsed.issues));
       continue;
     }
-    const data = parsed.data;
+    const data = parsed.file;
     for (const [name, plan] of Object.entries(data.plans ?? {})) {
       const origin = { source, path: ['plans', name] };
       const first = planOrigin.get(name);
@@ -138,12 +137,12 @@ export function planSetVersion(content: { plans: Record<string, Plan>; assignmen
   return contentVersion(content);
 }
 
-function issueLines(source: YamlSource, issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.flatMap((issue) => {
-    const path = issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part));
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => source.problem([...path, key], `unknown key "${key}"`));
-    return [source.problem(path, issue.message)];
-  });
+/** One line per issue, in the order of the file's lines (then as found), so that a reader can go down the file. */
+function issueLines(source: YamlSource, issues: readonly PlanIssue[]): string[] {
+  return issues
+    .map((issue, index) => ({ issue, index, line: source.lineOf(issue.path) }))
+    .sort((a, b) => a.line - b.line || a.index - b.index)
+    .map(({ issue }) => source.problem(issue.path, issue.message));
 }
 
 function deepFreeze<T>(value: T): T {

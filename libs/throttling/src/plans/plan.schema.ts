@@ -1,50 +1,202 @@
-import { z } from 'zod';
-import { LIMIT_SCOPES, type LimitScope } from '../rate-limit.types';
-
-const positive = z.number().positive().finite();
-const positiveInt = z.number().int().positive();
+// @Type() reads design types through reflect-metadata; the CLI and specs load plan files without Nest.
+import 'reflect-metadata';
+import { plainToInstance, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsPositive,
+  IsString,
+  MaxLength,
+  MinLength,
+  validateSync,
+  ValidateNested,
+  type ValidationError,
+} from 'class-validator';
+import type { LimitScope, Plan, PlanLimits } from '../rate-limit.types';
 
 export const PLAN_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
-const rateLimitSchema = z.strictObject({
-  rate: positive,
-  per: z.enum(['second', 'minute']),
-  burst: positiveInt,
-});
+const MAPPING = { message: 'must be a mapping' };
+const POSITIVE_NUMBER = { message: 'must be a positive number' };
+const POSITIVE_INTEGER = { message: 'must be a positive integer' };
 
-const rateLimitsSchema = z.strictObject(
-  Object.fromEntries(LIMIT_SCOPES.map((scope) => [scope, rateLimitSchema.optional()])) as Record<
-    LimitScope,
-    z.ZodOptional<typeof rateLimitSchema>
-  >,
-);
+/** `rate` tokens per second or minute, up to `burst` at once. */
+export class RateLimitDto {
+  @IsNumber({ allowNaN: false, allowInfinity: false }, POSITIVE_NUMBER)
+  @IsPositive(POSITIVE_NUMBER)
+  rate!: number;
 
-const quotaSchema = z.strictObject({ day: positiveInt.optional(), month: positiveInt.optional() });
-const quotasSchema = z.strictObject({ organization: quotaSchema.optional(), application: quotaSchema.optional() });
-const concurrencySchema = z.strictObject({ organization: positiveInt.optional(), model: positiveInt.optional() });
+  @IsIn(['second', 'minute'], { message: 'must be "second" or "minute"' })
+  per!: 'second' | 'minute';
 
-export const planSchema = z.strictObject({
-  description: z.string().max(500).optional(),
-  rateLimits: rateLimitsSchema.default({}),
-  quotas: quotasSchema.default({}),
-  concurrency: concurrencySchema.default({}),
-});
+  @IsInt(POSITIVE_INTEGER)
+  @IsPositive(POSITIVE_INTEGER)
+  burst!: number;
+}
 
-export const planOverrideSchema = z.strictObject({
-  rateLimits: rateLimitsSchema.optional(),
-  quotas: quotasSchema.optional(),
-  concurrency: concurrencySchema.optional(),
-});
+/** One optional rate limit per scope (LIMIT_SCOPES). */
+export class RateLimitsDto implements Partial<Record<LimitScope, RateLimitDto>> {
+  @IsOptional() @IsObject(MAPPING) @ValidateNested(MAPPING) @Type(() => RateLimitDto) user?: RateLimitDto;
+  @IsOptional() @IsObject(MAPPING) @ValidateNested(MAPPING) @Type(() => RateLimitDto) application?: RateLimitDto;
+  @IsOptional() @IsObject(MAPPING) @ValidateNested(MAPPING) @Type(() => RateLimitDto) project?: RateLimitDto;
+  @IsOptional() @IsObject(MAPPING) @ValidateNested(MAPPING) @Type(() => RateLimitDto) organization?: RateLimitDto;
+  @IsOptional() @IsObject(MAPPING) @ValidateNested(MAPPING) @Type(() => RateLimitDto) model?: RateLimitDto;
+  @IsOptional() @IsObject(MAPPING) @ValidateNested(MAPPING) @Type(() => RateLimitDto) global?: RateLimitDto;
+}
 
-const idSchema = z.string().min(1).max(200);
+/** Units per calendar day and/or month (UTC). */
+export class QuotaDto {
+  @IsOptional() @IsInt(POSITIVE_INTEGER) @IsPositive(POSITIVE_INTEGER) day?: number;
+  @IsOptional() @IsInt(POSITIVE_INTEGER) @IsPositive(POSITIVE_INTEGER) month?: number;
+}
 
-/** One file of the plan set. Every part is optional; the set as a whole needs plans and one defaultPlan. */
-export const planFileSchema = z.strictObject({
-  plans: z.record(z.string().regex(PLAN_NAME, 'a plan name is lower-case letters, digits and "-"'), planSchema).optional(),
-  defaultPlan: z.string().min(1).optional(),
-  organizations: z.record(idSchema, z.string().min(1)).optional(),
-  applications: z.record(idSchema, planOverrideSchema).optional(),
-  projects: z.record(idSchema, planOverrideSchema).optional(),
-});
+export class QuotasDto {
+  @IsOptional() @IsObject(MAPPING) @ValidateNested(MAPPING) @Type(() => QuotaDto) organization?: QuotaDto;
+  @IsOptional() @IsObject(MAPPING) @ValidateNested(MAPPING) @Type(() => QuotaDto) application?: QuotaDto;
+}
 
-export type PlanFile = z.output<typeof planFileSchema>;
+/** Requests in flight at most. */
+export class ConcurrencyDto {
+  @IsOptional() @IsInt(POSITIVE_INTEGER) @IsPositive(POSITIVE_INTEGER) organization?: number;
+  @IsOptional() @IsInt(POSITIVE_INTEGER) @IsPositive(POSITIVE_INTEGER) model?: number;
+}
+
+/** What an application or project override may change: any part of a plan's limits. */
+export class PlanOverrideDto {
+  @IsOptional() @IsObject(MAPPING) @ValidateNested(MAPPING) @Type(() => RateLimitsDto) rateLimits?: RateLimitsDto;
+  @IsOptional() @IsObject(MAPPING) @ValidateNested(MAPPING) @Type(() => QuotasDto) quotas?: QuotasDto;
+  @IsOptional() @IsObject(MAPPING) @ValidateNested(MAPPING) @Type(() => ConcurrencyDto) concurrency?: ConcurrencyDto;
+}
+
+/** A named plan: its limits (each part optional, empty when absent) and a description. */
+export class PlanDto extends PlanOverrideDto {
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  @MaxLength(500, { message: 'must be at most 500 characters' })
+  description?: string;
+}
+
+/**
+ * The top level of one plan file. `plans`, `organizations`, `applications` and `projects` are mappings
+ * whose keys the file chooses (plan names, organization names or ids, application and project ids):
+ * class-validator checks the properties a class declares, so validatePlanFile checks those keys and
+ * validates each entry with its class.
+ */
+export class PlanFileDto {
+  @IsOptional() @IsObject(MAPPING) plans?: Record<string, unknown>;
+  @IsOptional() @IsString({ message: 'must be a plan name' }) @MinLength(1, { message: 'must be a plan name' }) defaultPlan?: string;
+  @IsOptional() @IsObject(MAPPING) organizations?: Record<string, unknown>;
+  @IsOptional() @IsObject(MAPPING) applications?: Record<string, unknown>;
+  @IsOptional() @IsObject(MAPPING) projects?: Record<string, unknown>;
+}
+
+/** One validated plan file: every part optional; the set as a whole needs plans and one defaultPlan. */
+export interface PlanFile {
+  plans?: Record<string, Omit<Plan, 'name'>>;
+  defaultPlan?: string;
+  organizations?: Record<string, string>;
+  applications?: Record<string, Partial<PlanLimits>>;
+  projects?: Record<string, Partial<PlanLimits>>;
+}
+
+/** A problem at a path in the file (the loader turns it into `file:line: at /pointer: message`). */
+export interface PlanIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export type PlanFileValidation = { ok: true; file: PlanFile } | { ok: false; issues: PlanIssue[] };
+
+/** Unknown keys are refused (a typo in a limit must not silently leave it unlimited); nothing is converted. */
+const OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+};
+const MAX_ID_LENGTH = 200;
+
+/** Validates one parsed plan file (the YAML's value) with the classes above. */
+export function validatePlanFile(value: unknown): PlanFileValidation {
+  if (!isMapping(value))
+    return { ok: false, issues: [{ path: [], message: 'a plan file is a mapping (plans, defaultPlan, organizations, …)' }] };
+  const issues = check(PlanFileDto, value, []);
+  const file = value;
+  for (const [name, plan] of entries(file.plans)) {
+    if (!PLAN_NAME.test(name)) issues.push({ path: ['plans', name], message: 'a plan name is lower-case letters, digits and "-"' });
+    issues.push(...checkEntry(PlanDto, plan, ['plans', name]));
+  }
+  for (const [org, plan] of entries(file.organizations)) {
+    issues.push(...checkId(org, ['organizations', org]));
+    if (typeof plan !== 'string' || plan.length === 0) issues.push({ path: ['organizations', org], message: 'must be a plan name' });
+  }
+  for (const kind of ['applications', 'projects'] as const) {
+    for (const [id, override] of entries(file[kind])) {
+      issues.push(...checkId(id, [kind, id]));
+      issues.push(...checkEntry(PlanOverrideDto, override, [kind, id]));
+    }
+  }
+  if (issues.length > 0) return { ok: false, issues };
+
+  // Validated and free of unknown keys: the plain values are the output, with a plan's parts defaulted.
+  const plans: Record<string, Omit<Plan, 'name'>> = {};
+  for (const [name, plan] of entries(file.plans)) {
+    const { description, rateLimits, quotas, concurrency } = plan as PlanDto;
+    plans[name] = {
+      ...(description !== undefined ? { description } : {}),
+      rateLimits: rateLimits ?? {},
+      quotas: quotas ?? {},
+      concurrency: concurrency ?? {},
+    };
+  }
+  return {
+    ok: true,
+    file: {
+      ...(file.plans !== undefined ? { plans } : {}),
+      ...(file.defaultPlan !== undefined ? { defaultPlan: file.defaultPlan as string } : {}),
+      ...(file.organizations !== undefined ? { organizations: file.organizations as Record<string, string> } : {}),
+      ...(file.applications !== undefined ? { applications: file.applications as Record<string, Partial<PlanLimits>> } : {}),
+      ...(file.projects !== undefined ? { projects: file.projects as Record<string, Partial<PlanLimits>> } : {}),
+    },
+  };
+}
+
+function check(type: new () => object, value: Record<string, unknown>, path: (string | number)[]): PlanIssue[] {
+  return issuesOf(validateSync(plainToInstance(type, value), OPTIONS), path);
+}
+
+function checkEntry(type: new () => object, value: unknown, path: (string | number)[]): PlanIssue[] {
+  // An empty entry (`free:` with nothing under it) is an empty plan or override.
+  if (value === null || value === undefined) return [];
+  return isMapping(value) ? check(type, value, path) : [{ path, message: 'must be a mapping' }];
+}
+
+function checkId(id: string, path: (string | number)[]): PlanIssue[] {
+  return id.length > 0 && id.length <= MAX_ID_LENGTH ? [] : [{ path, message: `an id is 1 to ${MAX_ID_LENGTH} characters` }];
+}
+
+/** One issue per property: an unknown key by name, otherwise its failed constraints. */
+function issuesOf(errors: readonly ValidationError[], parent: (string | number)[]): PlanIssue[] {
+  return errors.flatMap((error) => {
+    const path = [...parent, error.property];
+    const constraints = error.constraints ?? {};
+    const own: PlanIssue[] =
+      'whitelistValidation' in constraints
+        ? [{ path, message: `unknown key "${error.property}"` }]
+        : Object.keys(constraints).length > 0
+          ? [{ path, message: [...new Set(Object.values(constraints))].join('; ') }]
+          : [];
+    return [...own, ...issuesOf(error.children ?? [], path)];
+  });
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function entries(value: unknown): [string, unknown][] {
+  return isMapping(value) ? Object.entries(value) : [];
+}
