@@ -55,7 +55,7 @@ function originOf(url: string, functionName: string): string {
 const CONCERNS: Array<[string, RegExp]> = [
   ['logging (pino, redaction, stdout)', /^(pino|pino-std-serializers|@pinojs\/.*|sonic-boom|thread-stream)$/],
   ['HTTP server (fastify, node:http)', /^(fastify|find-my-way|@fastify\/.*|light-my-request|avvio|fast-json-stringify|secure-json-parse)$/],
-  ['Nest (router, guards, interceptors, DI)', /^(@nestjs\/.*|reflect-metadata|rxjs|iterare)$/],
+  ['Nest (router, guards, interceptors, DI)', /^(@nestjs\/.*|reflect-metadata|rxjs|iterare|passport|passport-custom|passport-strategy)$/],
   ['upstream client (undici)', /^undici$/],
   ['database (typeorm, sqlite, pg, ioredis)', /^(typeorm|better-sqlite3|pg|pg-.*|ioredis|redis-parser|@ioredis\/.*)$/],
   ['tokens and policies (jose, CASL)', /^(jose|@casl\/.*|@ucast\/.*)$/],

@@ -4,7 +4,7 @@ import { type Role } from '@infergate/contracts';
 import {
   ApiKeysService,
   ApplicationsService,
-  createTrustedIssuerSchema,
+  CreateTrustedIssuerDto,
   OrganizationsService,
   ProjectsService,
   RoleBindingsService,
@@ -392,7 +392,11 @@ describe('authorization matrix (e2e): every route × role × own / other organiz
             .create(SYSTEM_PRINCIPAL, { principalType: 'application', principalId: await make.app(orgId), role: 'model-consumer', orgId })
         ).id,
       issuer: async (orgId) =>
-        (await app.get(TrustedIssuersService).create('system', createTrustedIssuerSchema.parse(issuerBody(make.unique('idp'), orgId)))).id,
+        (
+          await app
+            .get(TrustedIssuersService)
+            .create('system', validatePlain(CreateTrustedIssuerDto, issuerBody(make.unique('idp'), orgId)))
+        ).id,
       auditEvent: async (orgId) => {
         const audit = app.get(AuditService);
         const id = audit.enqueue({ action: 'matrix.fixture', outcome: 'success', actor: { type: 'system' }, orgId });

@@ -1,4 +1,5 @@
 import { CompactEncrypt, CryptoKey, exportSPKI, generateKeyPair, importJWK, JWK, JWTPayload, SignJWT } from 'jose';
+import { validatePlain } from '@infergate/validation';
 import { randomUUID } from 'node:crypto';
 import { AuditEventEntity, AuditService } from '@infergate/audit';
 import { DatabaseService } from '@infergate/database';
@@ -6,7 +7,7 @@ import { Principal } from '@infergate/contracts';
 import { AuthFailureReason, OrganizationEntity, RevocationService, SecretBox } from '@infergate/identity';
 import { SigningKeyEntity } from '../../libs/identity/src/oauth/signing-key.entity';
 import { SigningKeysService } from '../../libs/identity/src/oauth/signing-keys.service';
-import { createTrustedIssuerSchema } from '../../libs/identity/src/tokens/trusted-issuer.dto';
+import { CreateTrustedIssuerDto } from '../../libs/identity/src/tokens/trusted-issuer.dto';
 import { TrustedIssuersService } from '../../libs/identity/src/tokens/trusted-issuers.service';
 import { FakeIdp, TOKEN_SUITE_ENV } from '../support/fake-idp';
 import { RunningGateway, startGateway } from '../support/in-process-gateway';
@@ -69,7 +70,7 @@ describe('forged and malformed credentials', () => {
     const issuers = app.get(TrustedIssuersService);
     await issuers.create(
       'system',
-      createTrustedIssuerSchema.parse({
+      validatePlain(CreateTrustedIssuerDto, {
         issuer: keycloak.issuer,
         orgId,
         jwksUri: keycloak.jwksUri,
@@ -79,7 +80,7 @@ describe('forged and malformed credentials', () => {
     );
     await issuers.create(
       'system',
-      createTrustedIssuerSchema.parse({
+      validatePlain(CreateTrustedIssuerDto, {
         issuer: okta.issuer,
         orgId,
         discovery: true,

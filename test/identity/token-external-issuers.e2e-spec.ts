@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { validatePlain } from '@infergate/validation';
 import { AuditEventEntity, AuditService } from '@infergate/audit';
 import { DatabaseService } from '@infergate/database';
 import { Principal } from '@infergate/contracts';
 import { OrganizationEntity, UserEntity } from '@infergate/identity';
-import { createTrustedIssuerSchema } from '../../libs/identity/src/tokens/trusted-issuer.dto';
+import { CreateTrustedIssuerDto } from '../../libs/identity/src/tokens/trusted-issuer.dto';
 import { TrustedIssuerEntity } from '../../libs/identity/src/tokens/trusted-issuer.entity';
 import { TrustedIssuersService } from '../../libs/identity/src/tokens/trusted-issuers.service';
 import { FakeIdp, TOKEN_SUITE_ENV } from '../support/fake-idp';
@@ -27,7 +28,7 @@ describe('tokens from external identity providers', () => {
     return idp;
   };
   const trust = (input: Record<string, unknown>) =>
-    gateway.app.get(TrustedIssuersService).create('system', createTrustedIssuerSchema.parse(input));
+    gateway.app.get(TrustedIssuersService).create('system', validatePlain(CreateTrustedIssuerDto, input));
   const get = (path: string, token?: string) =>
     fetch(`${gateway.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   const send = (method: string, path: string, token: string, body?: unknown) =>

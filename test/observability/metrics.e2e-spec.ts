@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { validatePlain } from '@infergate/validation';
 import { rmSync } from 'node:fs';
-import { createOrganizationSchema, OrganizationsService, SYSTEM_PRINCIPAL } from '@infergate/identity';
+import { CreateOrganizationDto, OrganizationsService, SYSTEM_PRINCIPAL } from '@infergate/identity';
 import { ManagementServer } from '@infergate/observability';
 import { callerWithRole, type TestCaller } from '../authorization/support/principals';
 import { RunningGateway, startGateway } from '../support/in-process-gateway';
@@ -47,8 +48,9 @@ describe('metrics (e2e)', () => {
     plansDir = writePlansDir(PLANS);
     managementPort = await freePort();
     gateway = await startGateway({ PLANS_DIR: plansDir, METRICS_PORT: String(managementPort) });
-    orgId = (await gateway.app.get(OrganizationsService).create(SYSTEM_PRINCIPAL, createOrganizationSchema.parse({ name: 'metrics-org' })))
-      .id;
+    orgId = (
+      await gateway.app.get(OrganizationsService).create(SYSTEM_PRINCIPAL, validatePlain(CreateOrganizationDto, { name: 'metrics-org' }))
+    ).id;
     admin = await callerWithRole(gateway.app, gateway.url, orgId, 'platform-admin', ['admin']);
     scraper = await callerWithRole(gateway.app, gateway.url, orgId, 'platform-admin', ['metrics:read']);
     tight = await createTenant(gateway.app, { orgName: 'metrics-tight-org' });

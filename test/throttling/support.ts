@@ -1,4 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { validatePlain } from '@infergate/validation';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +7,9 @@ import { SCOPES, type Role } from '@infergate/contracts';
 import {
   ApiKeysService,
   ApplicationsService,
-  createApiKeySchema,
-  createApplicationSchema,
-  createOrganizationSchema,
+  CreateApiKeyDto,
+  CreateApplicationDto,
+  CreateOrganizationDto,
   OrganizationsService,
   RoleBindingsService,
   SYSTEM_PRINCIPAL,
@@ -37,14 +38,14 @@ export async function createTenant(
     (
       await app
         .get(OrganizationsService)
-        .create(SYSTEM_PRINCIPAL, createOrganizationSchema.parse({ name: options.orgName ?? `org-${Date.now()}` }))
+        .create(SYSTEM_PRINCIPAL, validatePlain(CreateOrganizationDto, { name: options.orgName ?? `org-${Date.now()}` }))
     ).id;
   const created = await app
     .get(ApplicationsService)
     .create(
       SYSTEM_PRINCIPAL,
       orgId,
-      createApplicationSchema.parse({ name: `app-${Math.random().toString(36).slice(2, 10)}`, allowedScopes: [...SCOPES] }),
+      validatePlain(CreateApplicationDto, { name: `app-${Math.random().toString(36).slice(2, 10)}`, allowedScopes: [...SCOPES] }),
     );
   if (options.role) {
     await app
@@ -53,6 +54,6 @@ export async function createTenant(
   }
   const key = await app
     .get(ApiKeysService)
-    .create(SYSTEM_PRINCIPAL, orgId, created.id, createApiKeySchema.parse({ name: 'k', scopes: [...SCOPES] }));
+    .create(SYSTEM_PRINCIPAL, orgId, created.id, validatePlain(CreateApiKeyDto, { name: 'k', scopes: [...SCOPES] }));
   return { orgId, appId: created.id, key: key.key };
 }

@@ -15,7 +15,6 @@ export * from './logging/access-log';
 export * from './logging/loggers';
 export * from './logging/nest-logger';
 export * from './security/public.decorator';
-export * from './validation/zod-validation.pipe';
 export * from './security/check-policies.decorator';
 export * from './as-code/yaml-source';
 export * from './as-code/content-version';

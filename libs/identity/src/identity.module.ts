@@ -1,8 +1,11 @@
 import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { composeLibModule, type OptionsInput } from '@infergate/common';
 import { ApiKeysController } from './api-keys/api-keys.controller';
+import { DiscoveryModule } from '@nestjs/core';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthenticationGuard } from './authentication/authentication.guard';
+import { CredentialStrategyRegistry } from './authentication/credential-strategy.registry';
+import { ApiKeyStrategy, BearerTokenStrategy, ClientCertificateStrategy } from './authentication/strategies';
 import { IdentityCoreModule } from './identity-core.module';
 import { IDENTITY_OPTIONS, IdentityModuleOptions } from './identity.options';
 import { MtlsModule } from './mtls/mtls.module';
@@ -47,13 +50,14 @@ export const {
       token: IDENTITY_OPTIONS,
       type: IdentityModuleOptions,
       scope: 'identity',
-      imports: [...VERIFICATION, ...(extras.adminApi ? [TenancyModule] : [])],
+      imports: [DiscoveryModule, ...VERIFICATION, ...(extras.adminApi ? [TenancyModule] : [])],
       controllers: [
         ...(extras.oauthServer ? [OAuthController, WellKnownController] : []),
         ...(extras.adminApi ? [ApiKeysController, TrustedIssuersController] : []),
       ],
-      providers: [AuthenticationGuard],
-      exports: [AuthenticationGuard, ...VERIFICATION],
+      // One passport strategy per credential kind; a team's own strategies are found by discovery.
+      providers: [BearerTokenStrategy, ApiKeyStrategy, ClientCertificateStrategy, CredentialStrategyRegistry, AuthenticationGuard],
+      exports: [AuthenticationGuard, CredentialStrategyRegistry, ...VERIFICATION],
     }),
   )
   .build();

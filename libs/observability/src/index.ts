@@ -10,3 +10,4 @@ export * from './anomaly/anomaly.types';
 export * from './anomaly/anomaly-blocklist';
 export * from './anomaly/anomaly.service';
 export { RAW_TRACE_ID } from './http/observability-hooks';
+export * from './tracing/span-processor.token';

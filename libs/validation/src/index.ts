@@ -19,4 +19,7 @@ export * from './pipe/problem-validation.pipe';
 export * from './pipe/validate-plain';
 export * from './pipe/validation-pipe.module';
 export * from './dto/unique-items.decorator';
+export * from './dto/each-item.decorator';
+export * from './dto/field-presence.decorators';
+export * from './dto/iso-date-time.decorator';
 export * from './contract/inference-request-schemas';

@@ -1,6 +1,6 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { DatabaseService } from '@infergate/database';
-import { ApiKeysService, createApiKeySchema, listApiKeysSchema, SYSTEM_PRINCIPAL } from '@infergate/identity';
+import { ApiKeysService, CreateApiKeyDto, ListApiKeysQueryDto, SYSTEM_PRINCIPAL } from '@infergate/identity';
 import { CliOutput } from '../cli-output';
 import { adminCommand, cliInput, list, PagedCommand, printRecord, printTable } from './orgs.command';
 
@@ -21,7 +21,7 @@ export class ApiKeysCreateCommand extends CommandRunner {
   async run([orgId, appId, name]: string[], options: CreateKeyOptions = {}): Promise<void> {
     const input = { name, scopes: options.scopes, expiresAt: options.expiresAt };
     const { key, ...created } = await adminCommand(this.database, () =>
-      this.apiKeys.create(SYSTEM_PRINCIPAL, orgId, appId, cliInput(createApiKeySchema, input)),
+      this.apiKeys.create(SYSTEM_PRINCIPAL, orgId, appId, cliInput(CreateApiKeyDto, input)),
     );
     printRecord({ id: created.id, name: created.name, scopes: created.scopes, expiresAt: created.expiresAt });
     CliOutput.line(`key: ${key}`);
@@ -51,7 +51,7 @@ export class ApiKeysListCommand extends PagedCommand {
   async run([orgId, appId]: string[], options: Record<string, string | boolean> = {}): Promise<void> {
     const query = { limit: options.limit, offset: options.offset, includeRevoked: options.all ? 'true' : 'false' };
     const page = await adminCommand(this.database, () =>
-      this.apiKeys.list(SYSTEM_PRINCIPAL, orgId, appId, cliInput(listApiKeysSchema, query)),
+      this.apiKeys.list(SYSTEM_PRINCIPAL, orgId, appId, cliInput(ListApiKeysQueryDto, query)),
     );
     printTable(
       page.items.map((key) => ({ ...key })),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { DatabaseService } from '@infergate/database';
-import { ApplicationsService, createApplicationSchema, listApplicationsSchema, SYSTEM_PRINCIPAL } from '@infergate/identity';
+import { ApplicationsService, CreateApplicationDto, ListApplicationsQueryDto, SYSTEM_PRINCIPAL } from '@infergate/identity';
 import { CliOutput } from '../cli-output';
 import { adminCommand, cliInput, list, PagedCommand, printRecord, printTable } from './orgs.command';
 
@@ -41,7 +41,7 @@ export class AppsCreateCommand extends CommandRunner {
       tlsSubjectSan: options.tlsSan,
     };
     const { clientSecret, ...app } = await adminCommand(this.database, () =>
-      this.applications.create(SYSTEM_PRINCIPAL, orgId, cliInput(createApplicationSchema, input)),
+      this.applications.create(SYSTEM_PRINCIPAL, orgId, cliInput(CreateApplicationDto, input)),
     );
     printRecord({ id: app.id, clientId: app.clientId, name: app.name, authMethod: app.authMethod, allowedScopes: app.allowedScopes });
     if (clientSecret) {
@@ -110,7 +110,7 @@ export class AppsListCommand extends PagedCommand {
 
   async run([orgId]: string[], options: Record<string, string> = {}): Promise<void> {
     const page = await adminCommand(this.database, () =>
-      this.applications.list(SYSTEM_PRINCIPAL, orgId, cliInput(listApplicationsSchema, { ...options })),
+      this.applications.list(SYSTEM_PRINCIPAL, orgId, cliInput(ListApplicationsQueryDto, { ...options })),
     );
     printTable(
       page.items.map((app) => ({ ...app })),

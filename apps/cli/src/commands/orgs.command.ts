@@ -1,8 +1,8 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { ProblemException, ZodValidationPipe } from '@infergate/common';
+import { ProblemException } from '@infergate/common';
+import { validatePlain } from '@infergate/validation';
 import { DatabaseService } from '@infergate/database';
-import { createOrganizationSchema, listOrganizationsSchema, OrganizationsService, SYSTEM_PRINCIPAL } from '@infergate/identity';
-import type { z } from 'zod';
+import { CreateOrganizationDto, ListOrganizationsQueryDto, OrganizationsService, SYSTEM_PRINCIPAL } from '@infergate/identity';
 import { CliOutput } from '../cli-output';
 
 /**
@@ -24,10 +24,13 @@ export async function adminCommand<T>(database: DatabaseService, work: () => Pro
   }
 }
 
-/** Validates CLI input with the admin API's schema. */
-export function cliInput<T extends z.ZodType>(schema: T, input: Record<string, unknown>): z.output<T> {
+/**
+ * Validates CLI input with the admin API's DTO class, as the global pipe does (same rules, same
+ * pointers in the one-line error). Options arrive as strings: the DTOs convert only where they say so.
+ */
+export function cliInput<T extends object>(dto: new () => T, input: Record<string, unknown>): T {
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-  return new ZodValidationPipe(schema).transform(defined);
+  return validatePlain(dto, defined);
 }
 
 export const list = (value: string): string[] =>
@@ -98,7 +101,7 @@ export class OrgsCreateCommand extends CommandRunner {
     const org = await adminCommand(this.database, () =>
       this.organizations.create(
         SYSTEM_PRINCIPAL,
-        cliInput(createOrganizationSchema, {
+        cliInput(CreateOrganizationDto, {
           name,
           displayName: options.displayName,
           allowedRegions: options.regions,
@@ -142,7 +145,7 @@ export class OrgsListCommand extends PagedCommand {
 
   async run(_args: string[], options: PagingOptions = {}): Promise<void> {
     const page = await adminCommand(this.database, () =>
-      this.organizations.list(SYSTEM_PRINCIPAL, cliInput(listOrganizationsSchema, { ...options })),
+      this.organizations.list(SYSTEM_PRINCIPAL, cliInput(ListOrganizationsQueryDto, { ...options })),
     );
     printTable(
       page.items.map((org) => ({ ...org })),

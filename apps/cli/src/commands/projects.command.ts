@@ -1,6 +1,6 @@
 import { Command, CommandRunner, SubCommand } from 'nest-commander';
 import { DatabaseService } from '@infergate/database';
-import { createProjectSchema, listProjectsSchema, ProjectsService, SYSTEM_PRINCIPAL } from '@infergate/identity';
+import { CreateProjectDto, ListProjectsQueryDto, ProjectsService, SYSTEM_PRINCIPAL } from '@infergate/identity';
 import { adminCommand, cliInput, PagedCommand, printRecord, printTable } from './orgs.command';
 
 @SubCommand({ name: 'create', arguments: '<orgId> <name>', description: 'create a project in an organization' })
@@ -14,7 +14,7 @@ export class ProjectsCreateCommand extends CommandRunner {
 
   async run([orgId, name]: string[]): Promise<void> {
     const project = await adminCommand(this.database, () =>
-      this.projects.create(SYSTEM_PRINCIPAL, orgId, cliInput(createProjectSchema, { name })),
+      this.projects.create(SYSTEM_PRINCIPAL, orgId, cliInput(CreateProjectDto, { name })),
     );
     printRecord({ ...project });
   }
@@ -31,7 +31,7 @@ export class ProjectsListCommand extends PagedCommand {
 
   async run([orgId]: string[], options: Record<string, string> = {}): Promise<void> {
     const page = await adminCommand(this.database, () =>
-      this.projects.list(SYSTEM_PRINCIPAL, orgId, cliInput(listProjectsSchema, { ...options })),
+      this.projects.list(SYSTEM_PRINCIPAL, orgId, cliInput(ListProjectsQueryDto, { ...options })),
     );
     printTable(
       page.items.map((project) => ({ ...project })),

@@ -1,6 +1,6 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { DatabaseService } from '@infergate/database';
-import { createRoleBindingSchema, listRoleBindingsSchema, RoleBindingsService, SYSTEM_PRINCIPAL } from '@infergate/identity';
+import { CreateRoleBindingDto, ListRoleBindingsQueryDto, RoleBindingsService, SYSTEM_PRINCIPAL } from '@infergate/identity';
 import { CliOutput } from '../cli-output';
 import { adminCommand, cliInput, PagedCommand, printRecord, printTable } from './orgs.command';
 
@@ -21,9 +21,7 @@ export class RolesGrantCommand extends CommandRunner {
 
   async run([principalId, role]: string[], options: GrantOptions = {}): Promise<void> {
     const input = { principalType: options.type ?? 'application', principalId, role, orgId: options.org, projectId: options.project };
-    const binding = await adminCommand(this.database, () =>
-      this.bindings.create(SYSTEM_PRINCIPAL, cliInput(createRoleBindingSchema, input)),
-    );
+    const binding = await adminCommand(this.database, () => this.bindings.create(SYSTEM_PRINCIPAL, cliInput(CreateRoleBindingDto, input)));
     printRecord({ ...binding });
   }
 
@@ -62,7 +60,7 @@ export class RolesListCommand extends PagedCommand {
 
   async run(_args: string[], options: ListOptions = {}): Promise<void> {
     const query = { limit: options.limit, offset: options.offset, orgId: options.org, principalId: options.principal, role: options.role };
-    const page = await adminCommand(this.database, () => this.bindings.list(SYSTEM_PRINCIPAL, cliInput(listRoleBindingsSchema, query)));
+    const page = await adminCommand(this.database, () => this.bindings.list(SYSTEM_PRINCIPAL, cliInput(ListRoleBindingsQueryDto, query)));
     printTable(
       page.items.map((binding) => ({ ...binding })),
       ['id', 'principalType', 'principalId', 'role', 'orgId', 'projectId'],

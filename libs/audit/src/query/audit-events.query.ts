@@ -1,29 +1,66 @@
 import { RequestValidationException } from '@infergate/common';
-import { z } from 'zod';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIsoDateTime, IsOmittable } from '@infergate/validation';
 
-const isoDate = z.iso.datetime({ offset: true, message: 'Must be an ISO 8601 date-time, such as 2026-01-31T00:00:00Z.' });
+const OUTCOMES = ['success', 'failure', 'denied'] as const;
+const text = (max: number) => [
+  IsString({ message: 'Must be a string.' }),
+  MinLength(1, { message: 'Must not be empty.' }),
+  MaxLength(max, { message: `Must be at most ${max} characters.` }),
+];
+const apply =
+  (decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) =>
+    decorators.forEach((decorator) => decorator(target, key));
 
 /** `GET /v1/admin/audit-events` query: filters, then keyset paging (ignored by the NDJSON export's page size). */
-export const listAuditEventsSchema = z.strictObject({
-  /** Inclusive lower bound on occurredAt. */
-  from: isoDate.optional(),
-  /** Exclusive upper bound on occurredAt. */
-  to: isoDate.optional(),
-  /** actor_id: a principal's subject id. */
-  actor: z.string().min(1).max(255).optional(),
-  orgId: z.string().min(1).max(64).optional(),
-  /** Exact action, or a prefix ending in `*` (`auth.*`). */
-  action: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[^*]+\*?$/, 'An action, or an action prefix ending in a single "*".')
-    .optional(),
-  outcome: z.enum(['success', 'failure', 'denied']).optional(),
-  cursor: z.string().min(1).max(512).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
-export type ListAuditEvents = z.output<typeof listAuditEventsSchema>;
+export class ListAuditEventsQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'occurredAt ≥ this ISO 8601 date-time' })
+  @IsOmittable()
+  @IsIsoDateTime()
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'occurredAt < this ISO 8601 date-time' })
+  @IsOmittable()
+  @IsIsoDateTime()
+  to?: string;
+
+  @ApiPropertyOptional({ maxLength: 255, description: "the actor's subject id" })
+  @IsOmittable()
+  @apply(text(255))
+  actor?: string;
+
+  @ApiPropertyOptional({ maxLength: 64 })
+  @IsOmittable()
+  @apply(text(64))
+  orgId?: string;
+
+  @ApiPropertyOptional({ maxLength: 128, description: 'an action, or a prefix ending in "*"' })
+  @IsOmittable()
+  @apply(text(128))
+  @Matches(/^[^*]+\*?$/, { message: 'An action, or an action prefix ending in a single "*".' })
+  action?: string;
+
+  @ApiPropertyOptional({ enum: OUTCOMES })
+  @IsOmittable()
+  @IsIn(OUTCOMES, { message: `Must be one of: ${OUTCOMES.join(', ')}.` })
+  outcome?: (typeof OUTCOMES)[number];
+
+  @ApiPropertyOptional({ maxLength: 512, description: 'nextCursor of the previous page' })
+  @IsOmittable()
+  @apply(text(512))
+  cursor?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100 })
+  @Type(() => Number)
+  @IsInt({ message: 'Must be an integer.' })
+  @Min(1, { message: 'Must be at least 1.' })
+  @Max(1000, { message: 'Must be at most 1000.' })
+  limit = 100;
+}
+export type ListAuditEvents = ListAuditEventsQueryDto;
 
 /** Where a page ends: the last item's (occurredAt, id), the order the list is sorted by. */
 export interface AuditCursor {

@@ -8,7 +8,7 @@ import {
   AccessForbiddenException,
   RouteMetadataCache,
 } from '@infergate/common';
-import { GatewayMetrics, withSpan } from '@infergate/observability';
+import { GatewayMetrics, SPAN_NAMES, traced } from '@infergate/observability';
 import { type AuthenticatedRequest, type PolicyAction, type PolicySubject } from '@infergate/contracts';
 import { InsufficientScopeException } from '@infergate/identity';
 import { AbilityCache } from './ability.cache';
@@ -45,7 +45,8 @@ export class PoliciesGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const route = this.routes.of(context);
     if (route.isPublic) return true;
-    return withSpan('authorize', () => this.authorize(context, route.requirement, route.name));
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- traced() calls it on `this`, without a closure per request
+    return traced(SPAN_NAMES.authorize, this.authorize, this, context, route.requirement, route.name);
   }
 
   private authorize(context: ExecutionContext, requirement: PolicyRequirement | undefined, route: string): boolean {

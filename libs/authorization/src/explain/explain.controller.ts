@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies } from '@infergate/common';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
-import { explainRequestSchema, ExplainRequestDto, ExplanationDto, type ExplainRequest, type Explanation } from './explain.dto';
+import { ExplainRequestDto, ExplanationDto, type Explanation } from './explain.dto';
 import { ExplainService } from './explain.service';
 
 @ApiTags('authorization')
@@ -17,7 +17,7 @@ export class ExplainController {
   @CheckPolicies('audit', 'Policy')
   @ApiBody({ type: ExplainRequestDto })
   @ApiOkResponse({ type: ExplanationDto })
-  explain(@CurrentPrincipal() caller: Principal, @Body(new ZodValidationPipe(explainRequestSchema)) body: ExplainRequest): Explanation {
+  explain(@CurrentPrincipal() caller: Principal, @Body() body: ExplainRequestDto): Explanation {
     return this.explainer.explain(caller, body);
   }
 }

@@ -1,9 +1,10 @@
-import { RequestValidationException, ZodValidationPipe, AccessForbiddenException } from '@infergate/common';
+import { RequestValidationException, AccessForbiddenException } from '@infergate/common';
+import { ProblemValidationPipe } from '@infergate/validation';
 import type { PolicyRule } from '../policy/policy.types';
 import { TestPolicySource, testPolicySet, testPrincipal } from '../ability/ability-testing';
 import { AbilityCache } from '../ability/ability.cache';
 
-import { explainRequestSchema, type ExplainRequest } from './explain.dto';
+import { ExplainRequestDto, type ExplainRequest } from './explain.dto';
 import { ExplainService } from './explain.service';
 
 const rules: PolicyRule[] = [
@@ -123,15 +124,20 @@ describe(ExplainService.name, () => {
   });
 
   describe('request body', () => {
-    const pipe = new ZodValidationPipe(explainRequestSchema);
+    // The global pipe, as the route runs it.
+    const validationPipe = new ProblemValidationPipe();
+    const pipe = {
+      transform: (body: unknown) =>
+        validationPipe.transform(body, { type: 'body', metatype: ExplainRequestDto }) as Promise<ExplainRequest>,
+    };
 
-    it('accepts a well-formed request', () => {
-      expect(pipe.transform(ask())).toEqual(ask());
+    it('accepts a well-formed request', async () => {
+      expect(await pipe.transform(ask())).toEqual(ask());
     });
 
-    it('never lets a __proto__ key reach the resource', () => {
+    it('never lets a __proto__ key reach the resource', async () => {
       const body = { ...ask(), resource: JSON.parse('{"__proto__": {"orgId": "org-a"}, "id": "m1"}') as object };
-      const parsed = pipe.transform(body);
+      const parsed = await pipe.transform(body);
 
       expect(parsed.resource).toEqual({ id: 'm1' });
       expect(Object.getPrototypeOf(parsed.resource)).toBe(Object.prototype);
@@ -144,10 +150,10 @@ describe(ExplainService.name, () => {
       ['an unknown action', { ...ask(), action: 'manage' }, '/action'],
       ['an unknown subject', { ...ask(), subject: 'all' }, '/subject'],
       ['a resource key that is not a property name', { ...ask(), resource: { 'org id': 'org-a' } }, '/resource'],
-    ])('refuses %s', (_case, body, pointer) => {
+    ])('refuses %s', async (_case, body, pointer) => {
       let error: unknown;
       try {
-        pipe.transform(body);
+        await pipe.transform(body);
       } catch (caught) {
         error = caught;
       }

@@ -1,6 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { z } from 'zod';
 
 /** One page of a list. */
 export interface Page<T> {
@@ -10,12 +9,6 @@ export interface Page<T> {
   offset: number;
 }
 
-/** limit/offset pagination of every list route. */
-export const paginationShape = {
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-};
-export const paginationSchema = z.strictObject(paginationShape);
 /** What pageOf() needs of a list query (PaginationQueryDto, or any DTO that extends it). */
 export interface Pagination {
   limit: number;

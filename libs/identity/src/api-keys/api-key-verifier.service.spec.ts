@@ -98,10 +98,10 @@ describe(ApiKeyVerifierService.name, () => {
     await sut.verify(created.key, context);
     await apiKeys.revoke(SYSTEM_PRINCIPAL, orgId, appId, created.id);
     await expectRefused(sut.verify(created.key, context));
-    expect((await apiKeys.list(SYSTEM_PRINCIPAL, orgId, appId, { limit: 50, offset: 0, includeRevoked: 'false' })).total).toBe(0);
-    expect(
-      (await apiKeys.list(SYSTEM_PRINCIPAL, orgId, appId, { limit: 50, offset: 0, includeRevoked: 'true' })).items[0].revokedAt,
-    ).toEqual(expect.any(Date));
+    expect((await apiKeys.list(SYSTEM_PRINCIPAL, orgId, appId, { limit: 50, offset: 0, includeRevoked: false })).total).toBe(0);
+    expect((await apiKeys.list(SYSTEM_PRINCIPAL, orgId, appId, { limit: 50, offset: 0, includeRevoked: true })).items[0].revokedAt).toEqual(
+      expect.any(Date),
+    );
   });
 
   it('refuses a key revoked by another replica (DB and revocation store) although this replica cached it', async () => {
@@ -193,7 +193,7 @@ describe(ApiKeysService.name, () => {
     const created = await sut.create(SYSTEM_PRINCIPAL, orgA, appA, { name: 'k', scopes: ['infer'] });
     const row = await testbed.database.repository(ApiKeyEntity).findOneByOrFail({ id: created.id });
     expect(JSON.stringify(row)).not.toContain(created.key.split('_').slice(2).join('_'));
-    const listed = JSON.stringify(await sut.list(SYSTEM_PRINCIPAL, orgA, appA, { limit: 50, offset: 0, includeRevoked: 'true' }));
+    const listed = JSON.stringify(await sut.list(SYSTEM_PRINCIPAL, orgA, appA, { limit: 50, offset: 0, includeRevoked: true }));
     expect(listed).not.toContain(created.key);
     expect(listed).not.toMatch(/keyHash|"key"/);
   });

@@ -1,38 +1,46 @@
-import { PageMetaDto, paginationShape } from '@infergate/common';
+import { PageMetaDto, PaginationQueryDto } from '@infergate/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { z } from 'zod';
+import { Transform } from 'class-transformer';
+import { IsDate } from 'class-validator';
+import { IsOmittable, isIsoDateTime, ISO_DATE_TIME_MESSAGE, QueryBoolean } from '@infergate/validation';
 import { SCOPES, type Scope } from '@infergate/contracts';
-import { nameField, scopesField } from '../tenancy/tenancy.validation';
+import { NameField, ScopesField } from '../tenancy/tenancy.validation';
 import type { ApiKeyEntity } from './api-key.entity';
 
 export const MAX_API_KEY_LIFETIME_DAYS = 366;
 
-export const createApiKeySchema = z.strictObject({
-  name: nameField,
-  scopes: scopesField.min(1, 'At least one scope.'),
-  expiresAt: z.iso
-    .datetime({ offset: true, message: 'Must be an ISO 8601 date-time, such as 2026-01-31T00:00:00Z.' })
-    .transform((value) => new Date(value))
-    .optional(),
-});
-export type CreateApiKey = z.output<typeof createApiKeySchema>;
-
-export const listApiKeysSchema = z.strictObject({
-  ...paginationShape,
-  includeRevoked: z.enum(['true', 'false']).default('false'),
-});
-export type ListApiKeys = z.output<typeof listApiKeysSchema>;
-
+/** POST /v1/admin/organizations/:orgId/applications/:appId/api-keys */
 export class CreateApiKeyDto {
   @ApiProperty({ maxLength: 100 })
+  @NameField()
   name!: string;
 
   @ApiProperty({ enum: SCOPES, isArray: true, description: "A subset of the application's allowed scopes." })
+  @ScopesField(1)
   scopes!: Scope[];
 
-  @ApiPropertyOptional({ format: 'date-time', description: `In the future, at most ${MAX_API_KEY_LIFETIME_DAYS} days away (the default).` })
-  expiresAt?: string;
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: `In the future, at most ${MAX_API_KEY_LIFETIME_DAYS} days away (the default).`,
+  })
+  @IsOmittable()
+  // A valid date-time becomes a Date; anything else stays as sent, for @IsDate() to refuse.
+  @Transform(({ value }: { value: unknown }) => (isIsoDateTime(value) ? new Date(value) : value), { toClassOnly: true })
+  @IsDate({ message: ISO_DATE_TIME_MESSAGE })
+  expiresAt?: Date;
 }
+
+/** GET /v1/admin/organizations/:orgId/applications/:appId/api-keys */
+export class ListApiKeysQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'Also list revoked keys.' })
+  @QueryBoolean()
+  includeRevoked = false;
+}
+
+/** The validated inputs, as the service takes them. */
+export type CreateApiKey = CreateApiKeyDto;
+export type ListApiKeys = ListApiKeysQueryDto;
 
 /** An API key as listed: never the key or its hash. */
 export class ApiKeyDto {

@@ -1,18 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies } from '@infergate/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
 import { AdminRoute, ApiPaging } from '../tenancy/admin-api.decorators';
-import {
-  ApiKeyDto,
-  ApiKeyPageDto,
-  CreateApiKeyDto,
-  createApiKeySchema,
-  CreatedApiKeyDto,
-  listApiKeysSchema,
-  type CreateApiKey,
-  type ListApiKeys,
-} from './api-key.dto';
+import { ApiKeyDto, ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto, ListApiKeysQueryDto } from './api-key.dto';
 import { ApiKeysService } from './api-keys.service';
 
 @ApiTags('admin: API keys')
@@ -29,7 +20,7 @@ export class ApiKeysController {
     @CurrentPrincipal() actor: Principal,
     @Param('orgId') orgId: string,
     @Param('appId') appId: string,
-    @Body(new ZodValidationPipe(createApiKeySchema)) body: CreateApiKey,
+    @Body() body: CreateApiKeyDto,
   ) {
     return this.apiKeys.create(actor, orgId, appId, body);
   }
@@ -42,7 +33,7 @@ export class ApiKeysController {
     @CurrentPrincipal() actor: Principal,
     @Param('orgId') orgId: string,
     @Param('appId') appId: string,
-    @Query(new ZodValidationPipe(listApiKeysSchema)) query: ListApiKeys,
+    @Query() query: ListApiKeysQueryDto,
   ) {
     return this.apiKeys.list(actor, orgId, appId, query);
   }

@@ -86,7 +86,7 @@ export class ApiKeysService {
       .createQueryBuilder('apiKey')
       .where('apiKey.applicationId = :applicationId', { applicationId })
       .andWhere('apiKey.orgId = :orgId', { orgId });
-    if (query.includeRevoked !== 'true') rows.andWhere('apiKey.revokedAt IS NULL');
+    if (!query.includeRevoked) rows.andWhere('apiKey.revokedAt IS NULL');
     this.access.restrict(rows, 'apiKey', actor, 'ApiKey');
     return pageOf(rows, 'apiKey', query, (row) => ApiKeyDto.from(row));
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies } from '@infergate/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
 import { AdminRoute, ApiPaging } from './admin-api.decorators';
@@ -7,15 +7,10 @@ import {
   ApplicationDto,
   ApplicationPageDto,
   CreateApplicationDto,
-  createApplicationSchema,
   CreatedApplicationDto,
-  listApplicationsSchema,
   RotatedSecretDto,
   UpdateApplicationDto,
-  updateApplicationSchema,
-  type CreateApplication,
-  type ListApplications,
-  type UpdateApplication,
+  ListApplicationsQueryDto,
 } from './application.dto';
 import { ApplicationsService } from './applications.service';
 
@@ -29,11 +24,7 @@ export class ApplicationsController {
   @CheckPolicies('create', 'Application')
   @ApiBody({ type: CreateApplicationDto })
   @ApiCreatedResponse({ type: CreatedApplicationDto, description: 'The client secret is in this answer only.' })
-  create(
-    @CurrentPrincipal() actor: Principal,
-    @Param('orgId') orgId: string,
-    @Body(new ZodValidationPipe(createApplicationSchema)) body: CreateApplication,
-  ) {
+  create(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Body() body: CreateApplicationDto) {
     return this.applications.create(actor, orgId, body);
   }
 
@@ -41,11 +32,7 @@ export class ApplicationsController {
   @CheckPolicies('read', 'Application')
   @ApiPaging()
   @ApiOkResponse({ type: ApplicationPageDto })
-  list(
-    @CurrentPrincipal() actor: Principal,
-    @Param('orgId') orgId: string,
-    @Query(new ZodValidationPipe(listApplicationsSchema)) query: ListApplications,
-  ) {
+  list(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Query() query: ListApplicationsQueryDto) {
     return this.applications.list(actor, orgId, query);
   }
 
@@ -64,7 +51,7 @@ export class ApplicationsController {
     @CurrentPrincipal() actor: Principal,
     @Param('orgId') orgId: string,
     @Param('appId') appId: string,
-    @Body(new ZodValidationPipe(updateApplicationSchema)) body: UpdateApplication,
+    @Body() body: UpdateApplicationDto,
   ) {
     return this.applications.update(actor, orgId, appId, body);
   }

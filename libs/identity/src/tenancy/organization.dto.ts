@@ -1,67 +1,75 @@
-import { PageMetaDto, paginationShape } from '@infergate/common';
+import { PageMetaDto, PaginationQueryDto } from '@infergate/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { z } from 'zod';
+import { IsOptional } from 'class-validator';
+import { IsOmittable } from '@infergate/validation';
 import type { OrganizationEntity } from './organization.entity';
 import { CLEARANCES, type Clearance, type EntityStatus } from '@infergate/contracts';
-import { cidrsField, clearanceField, displayNameField, nameField, regionsField } from './tenancy.validation';
+import { CidrsField, ClearanceField, DisplayNameField, NameField, RegionsField, StatusField } from './tenancy.validation';
 
-export const createOrganizationSchema = z.strictObject({
-  name: nameField,
-  displayName: displayNameField.optional(),
-  allowedRegions: regionsField.default([]),
-  allowedCidrs: cidrsField.default([]),
-  maxClearance: clearanceField.default('restricted'),
-});
-export type CreateOrganization = z.output<typeof createOrganizationSchema>;
-
-export const updateOrganizationSchema = z.strictObject({
-  name: nameField.optional(),
-  displayName: displayNameField.nullable().optional(),
-  allowedRegions: regionsField.optional(),
-  allowedCidrs: cidrsField.optional(),
-  maxClearance: clearanceField.optional(),
-});
-export type UpdateOrganization = z.output<typeof updateOrganizationSchema>;
-
-export const listOrganizationsSchema = z.strictObject({
-  ...paginationShape,
-  status: z.enum(['active', 'disabled']).optional(),
-});
-export type ListOrganizations = z.output<typeof listOrganizationsSchema>;
-
+/** POST /v1/admin/organizations */
 export class CreateOrganizationDto {
   @ApiProperty({ maxLength: 100, example: 'acme' })
+  @NameField()
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 200 })
+  @IsOmittable()
+  @DisplayNameField()
   displayName?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['eu-west-1'] })
-  allowedRegions?: string[];
+  @RegionsField()
+  allowedRegions: string[] = [];
 
   @ApiPropertyOptional({ type: [String], example: ['10.0.0.0/8'] })
-  allowedCidrs?: string[];
+  @CidrsField()
+  allowedCidrs: string[] = [];
 
   @ApiPropertyOptional({ enum: CLEARANCES, default: 'restricted' })
-  maxClearance?: Clearance;
+  @ClearanceField()
+  maxClearance: Clearance = 'restricted';
 }
 
+/** PATCH /v1/admin/organizations/:orgId */
 export class UpdateOrganizationDto {
   @ApiPropertyOptional({ maxLength: 100 })
+  @IsOmittable()
+  @NameField()
   name?: string;
 
-  @ApiPropertyOptional({ maxLength: 200, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 200, nullable: true })
+  @IsOptional()
+  @DisplayNameField()
   displayName?: string | null;
 
   @ApiPropertyOptional({ type: [String] })
+  @IsOmittable()
+  @RegionsField()
   allowedRegions?: string[];
 
   @ApiPropertyOptional({ type: [String] })
+  @IsOmittable()
+  @CidrsField()
   allowedCidrs?: string[];
 
   @ApiPropertyOptional({ enum: CLEARANCES })
+  @IsOmittable()
+  @ClearanceField()
   maxClearance?: Clearance;
 }
+
+/** GET /v1/admin/organizations */
+export class ListOrganizationsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: ['active', 'disabled'] })
+  @IsOmittable()
+  @StatusField()
+  status?: EntityStatus;
+}
+
+/** The validated inputs, as the service takes them. */
+export type CreateOrganization = CreateOrganizationDto;
+export type UpdateOrganization = UpdateOrganizationDto;
+export type ListOrganizations = ListOrganizationsQueryDto;
 
 export class OrganizationDto {
   @ApiProperty({ format: 'uuid' })

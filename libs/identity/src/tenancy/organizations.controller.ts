@@ -1,19 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { CheckPolicies, ZodValidationPipe, Page } from '@infergate/common';
+import { CheckPolicies, Page } from '@infergate/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
 import { AdminRoute, ApiPaging } from './admin-api.decorators';
 import {
   CreateOrganizationDto,
-  createOrganizationSchema,
-  listOrganizationsSchema,
   OrganizationDto,
   OrganizationPageDto,
   UpdateOrganizationDto,
-  updateOrganizationSchema,
-  type CreateOrganization,
-  type ListOrganizations,
-  type UpdateOrganization,
+  ListOrganizationsQueryDto,
 } from './organization.dto';
 import { OrganizationsService } from './organizations.service';
 
@@ -27,7 +22,7 @@ export class OrganizationsController {
   @CheckPolicies('create', 'Organization')
   @ApiBody({ type: CreateOrganizationDto })
   @ApiCreatedResponse({ type: OrganizationDto })
-  create(@CurrentPrincipal() actor: Principal, @Body(new ZodValidationPipe(createOrganizationSchema)) body: CreateOrganization) {
+  create(@CurrentPrincipal() actor: Principal, @Body() body: CreateOrganizationDto) {
     return this.organizations.create(actor, body);
   }
 
@@ -35,10 +30,7 @@ export class OrganizationsController {
   @CheckPolicies('read', 'Organization')
   @ApiPaging()
   @ApiOkResponse({ type: OrganizationPageDto })
-  list(
-    @CurrentPrincipal() actor: Principal,
-    @Query(new ZodValidationPipe(listOrganizationsSchema)) query: ListOrganizations,
-  ): Promise<Page<OrganizationDto>> {
+  list(@CurrentPrincipal() actor: Principal, @Query() query: ListOrganizationsQueryDto): Promise<Page<OrganizationDto>> {
     return this.organizations.list(actor, query);
   }
 
@@ -53,11 +45,7 @@ export class OrganizationsController {
   @CheckPolicies('update', 'Organization')
   @ApiBody({ type: UpdateOrganizationDto })
   @ApiOkResponse({ type: OrganizationDto })
-  update(
-    @CurrentPrincipal() actor: Principal,
-    @Param('orgId') orgId: string,
-    @Body(new ZodValidationPipe(updateOrganizationSchema)) body: UpdateOrganization,
-  ) {
+  update(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Body() body: UpdateOrganizationDto) {
     return this.organizations.update(actor, orgId, body);
   }
 

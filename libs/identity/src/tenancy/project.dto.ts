@@ -1,28 +1,37 @@
-import { PageMetaDto, paginationShape } from '@infergate/common';
-import { ApiProperty } from '@nestjs/swagger';
-import { z } from 'zod';
+import { PageMetaDto, PaginationQueryDto } from '@infergate/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOmittable } from '@infergate/validation';
 import type { ProjectEntity } from './project.entity';
 import type { EntityStatus } from '@infergate/contracts';
-import { nameField } from './tenancy.validation';
+import { NameField, StatusField } from './tenancy.validation';
 
-export const createProjectSchema = z.strictObject({ name: nameField });
-export type CreateProject = z.output<typeof createProjectSchema>;
-
-export const updateProjectSchema = z.strictObject({ name: nameField.optional() });
-export type UpdateProject = z.output<typeof updateProjectSchema>;
-
-export const listProjectsSchema = z.strictObject({ ...paginationShape, status: z.enum(['active', 'disabled']).optional() });
-export type ListProjects = z.output<typeof listProjectsSchema>;
-
+/** POST /v1/admin/organizations/:orgId/projects */
 export class CreateProjectDto {
   @ApiProperty({ maxLength: 100, example: 'fraud-detection' })
+  @NameField()
   name!: string;
 }
 
+/** PATCH /v1/admin/organizations/:orgId/projects/:projectId */
 export class UpdateProjectDto {
-  @ApiProperty({ maxLength: 100, required: false })
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOmittable()
+  @NameField()
   name?: string;
 }
+
+/** GET /v1/admin/organizations/:orgId/projects */
+export class ListProjectsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: ['active', 'disabled'] })
+  @IsOmittable()
+  @StatusField()
+  status?: EntityStatus;
+}
+
+/** The validated inputs, as the service takes them. */
+export type CreateProject = CreateProjectDto;
+export type UpdateProject = UpdateProjectDto;
+export type ListProjects = ListProjectsQueryDto;
 
 export class ProjectDto {
   @ApiProperty({ format: 'uuid' })

@@ -1,20 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies } from '@infergate/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
 import { AdminRoute, ApiPaging } from './admin-api.decorators';
-import {
-  CreateProjectDto,
-  createProjectSchema,
-  listProjectsSchema,
-  ProjectDto,
-  ProjectPageDto,
-  UpdateProjectDto,
-  updateProjectSchema,
-  type CreateProject,
-  type ListProjects,
-  type UpdateProject,
-} from './project.dto';
+import { CreateProjectDto, ProjectDto, ProjectPageDto, UpdateProjectDto, ListProjectsQueryDto } from './project.dto';
 import { ProjectsService } from './projects.service';
 
 @ApiTags('admin: projects')
@@ -27,11 +16,7 @@ export class ProjectsController {
   @CheckPolicies('create', 'Project')
   @ApiBody({ type: CreateProjectDto })
   @ApiCreatedResponse({ type: ProjectDto })
-  create(
-    @CurrentPrincipal() actor: Principal,
-    @Param('orgId') orgId: string,
-    @Body(new ZodValidationPipe(createProjectSchema)) body: CreateProject,
-  ) {
+  create(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Body() body: CreateProjectDto) {
     return this.projects.create(actor, orgId, body);
   }
 
@@ -39,11 +24,7 @@ export class ProjectsController {
   @CheckPolicies('read', 'Project')
   @ApiPaging()
   @ApiOkResponse({ type: ProjectPageDto })
-  list(
-    @CurrentPrincipal() actor: Principal,
-    @Param('orgId') orgId: string,
-    @Query(new ZodValidationPipe(listProjectsSchema)) query: ListProjects,
-  ) {
+  list(@CurrentPrincipal() actor: Principal, @Param('orgId') orgId: string, @Query() query: ListProjectsQueryDto) {
     return this.projects.list(actor, orgId, query);
   }
 
@@ -62,7 +43,7 @@ export class ProjectsController {
     @CurrentPrincipal() actor: Principal,
     @Param('orgId') orgId: string,
     @Param('projectId') projectId: string,
-    @Body(new ZodValidationPipe(updateProjectSchema)) body: UpdateProject,
+    @Body() body: UpdateProjectDto,
   ) {
     return this.projects.update(actor, orgId, projectId, body);
   }

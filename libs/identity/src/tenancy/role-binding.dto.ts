@@ -1,46 +1,66 @@
-import { PageMetaDto, paginationShape } from '@infergate/common';
+import { PageMetaDto, PaginationQueryDto } from '@infergate/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { z } from 'zod';
+import { IsIn } from 'class-validator';
+import { IsOmittable } from '@infergate/validation';
 import type { RoleBindingEntity } from './role-binding.entity';
 import { ROLES, type Role } from '@infergate/contracts';
-import { idField, roleField } from './tenancy.validation';
+import { IdField, RoleField } from './tenancy.validation';
 
-const principalTypeField = z.enum(['application', 'user'], { message: 'Must be one of: application, user.' });
+const PRINCIPAL_TYPES = ['application', 'user'] as const;
+type PrincipalType = (typeof PRINCIPAL_TYPES)[number];
+const PrincipalTypeField = () => IsIn(PRINCIPAL_TYPES, { message: 'Must be one of: application, user.' });
 
-export const createRoleBindingSchema = z.strictObject({
-  principalType: principalTypeField,
-  principalId: idField,
-  role: roleField,
-  orgId: idField.optional(),
-  projectId: idField.optional(),
-});
-export type CreateRoleBinding = z.output<typeof createRoleBindingSchema>;
-
-export const listRoleBindingsSchema = z.strictObject({
-  ...paginationShape,
-  principalType: principalTypeField.optional(),
-  principalId: idField.optional(),
-  role: roleField.optional(),
-  orgId: idField.optional(),
-});
-export type ListRoleBindings = z.output<typeof listRoleBindingsSchema>;
-
+/** POST /v1/admin/role-bindings */
 export class CreateRoleBindingDto {
-  @ApiProperty({ enum: ['application', 'user'] })
-  principalType!: 'application' | 'user';
+  @ApiProperty({ enum: PRINCIPAL_TYPES })
+  @PrincipalTypeField()
+  principalType!: PrincipalType;
 
   @ApiProperty({ format: 'uuid' })
+  @IdField()
   principalId!: string;
 
   @ApiProperty({ enum: ROLES })
+  @RoleField()
   role!: Role;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Required for every role but platform-admin, which takes none.' })
+  @IsOmittable()
+  @IdField()
   orgId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Narrows the role to one project of the organization.' })
+  @IsOmittable()
+  @IdField()
   projectId?: string;
 }
+
+/** GET /v1/admin/role-bindings */
+export class ListRoleBindingsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: PRINCIPAL_TYPES })
+  @IsOmittable()
+  @PrincipalTypeField()
+  principalType?: PrincipalType;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOmittable()
+  @IdField()
+  principalId?: string;
+
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOmittable()
+  @RoleField()
+  role?: Role;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOmittable()
+  @IdField()
+  orgId?: string;
+}
+
+/** The validated inputs, as the service takes them. */
+export type CreateRoleBinding = CreateRoleBindingDto;
+export type ListRoleBindings = ListRoleBindingsQueryDto;
 
 export class RoleBindingDto {
   @ApiProperty({ format: 'uuid' })

@@ -1,17 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies } from '@infergate/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
 import { AdminRoute, ApiPaging } from './admin-api.decorators';
-import {
-  CreateRoleBindingDto,
-  createRoleBindingSchema,
-  listRoleBindingsSchema,
-  RoleBindingDto,
-  RoleBindingPageDto,
-  type CreateRoleBinding,
-  type ListRoleBindings,
-} from './role-binding.dto';
+import { CreateRoleBindingDto, RoleBindingDto, RoleBindingPageDto, ListRoleBindingsQueryDto } from './role-binding.dto';
 import { RoleBindingsService } from './role-bindings.service';
 
 @ApiTags('admin: role bindings')
@@ -24,7 +16,7 @@ export class RoleBindingsController {
   @CheckPolicies('create', 'RoleBinding')
   @ApiBody({ type: CreateRoleBindingDto })
   @ApiCreatedResponse({ type: RoleBindingDto })
-  create(@CurrentPrincipal() actor: Principal, @Body(new ZodValidationPipe(createRoleBindingSchema)) body: CreateRoleBinding) {
+  create(@CurrentPrincipal() actor: Principal, @Body() body: CreateRoleBindingDto) {
     return this.bindings.create(actor, body);
   }
 
@@ -32,7 +24,7 @@ export class RoleBindingsController {
   @CheckPolicies('read', 'RoleBinding')
   @ApiPaging()
   @ApiOkResponse({ type: RoleBindingPageDto })
-  list(@CurrentPrincipal() actor: Principal, @Query(new ZodValidationPipe(listRoleBindingsSchema)) query: ListRoleBindings) {
+  list(@CurrentPrincipal() actor: Principal, @Query() query: ListRoleBindingsQueryDto) {
     return this.bindings.list(actor, query);
   }
 

@@ -1,6 +1,7 @@
-import { createApplicationSchema } from './application.dto';
-import { RequestValidationException, ZodValidationPipe } from '@infergate/common';
-import { createOrganizationSchema } from './organization.dto';
+import { CreateApplicationDto } from './application.dto';
+import { RequestValidationException } from '@infergate/common';
+import { validatePlain } from '@infergate/validation';
+import { CreateOrganizationDto } from './organization.dto';
 
 import { isCidr } from '@infergate/common';
 
@@ -14,9 +15,9 @@ describe('tenancy request validation', () => {
     (cidr) => expect(isCidr(cidr)).toBe(false),
   );
 
-  const errorsOf = (pipe: ZodValidationPipe<never>, value: unknown) => {
+  const errorsOf = (dto: new () => object, value: unknown) => {
     try {
-      pipe.transform(value);
+      validatePlain(dto, value);
     } catch (error) {
       expect(error).toBeInstanceOf(RequestValidationException);
       return (error as RequestValidationException).errors ?? [];
@@ -25,7 +26,7 @@ describe('tenancy request validation', () => {
   };
 
   it('refuses unknown fields, each at its own JSON pointer, and id or org fields from the body', () => {
-    const pipe = new ZodValidationPipe(createOrganizationSchema as never);
+    const pipe = CreateOrganizationDto;
     expect(errorsOf(pipe, { name: 'acme', id: 'x', 'a/b': 1 })).toEqual([
       { pointer: '/id', detail: 'This field is not allowed.' },
       { pointer: '/a~1b', detail: 'This field is not allowed.' },
@@ -33,7 +34,7 @@ describe('tenancy request validation', () => {
   });
 
   it('locates nested violations: names over 100 characters, bad CIDRs, unknown scopes and clearances', () => {
-    const pipe = new ZodValidationPipe(createApplicationSchema as never);
+    const pipe = CreateApplicationDto;
     const errors = errorsOf(pipe, {
       name: 'x'.repeat(101),
       allowedCidrs: ['10.0.0.0/8', 'nope'],
@@ -44,7 +45,7 @@ describe('tenancy request validation', () => {
   });
 
   it('applies defaults: client_secret_basic, no scopes, public clearance', () => {
-    expect(new ZodValidationPipe(createApplicationSchema).transform({ name: 'svc' })).toEqual({
+    expect(validatePlain(CreateApplicationDto, { name: 'svc' })).toEqual({
       name: 'svc',
       authMethod: 'client_secret_basic',
       allowedScopes: [],
@@ -55,7 +56,7 @@ describe('tenancy request validation', () => {
   });
 
   it('refuses a JWKS holding a private key', () => {
-    const pipe = new ZodValidationPipe(createApplicationSchema as never);
+    const pipe = CreateApplicationDto;
     const errors = errorsOf(pipe, {
       name: 'svc',
       authMethod: 'private_key_jwt',
@@ -65,13 +66,13 @@ describe('tenancy request validation', () => {
   });
 
   it('refuses a body that is not an object', () => {
-    const pipe = new ZodValidationPipe(createOrganizationSchema as never);
+    const pipe = CreateOrganizationDto;
     expect(errorsOf(pipe, ['acme'])).toHaveLength(1);
   });
 });
 
 describe('application subject alternative names', () => {
-  const pipe = new ZodValidationPipe(createApplicationSchema);
+  const pipe = { transform: (value: unknown) => validatePlain(CreateApplicationDto, value) };
   const base = { name: 'svc', authMethod: 'tls_client_auth' as const };
 
   it('are stored in the form the mTLS matcher compares', () => {

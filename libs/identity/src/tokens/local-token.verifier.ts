@@ -1,6 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { jwtVerify } from 'jose';
-import { z } from 'zod';
 import { InvalidTokenException } from '../authentication/authentication.errors';
 import { ACCESS_TOKEN_TYPE, AccessTokenClaims, principalFromAccessToken } from '../oauth/access-token-claims';
 import { LOCAL_KEY_SET, LocalKeySet } from '../oauth/local-key-set';
@@ -12,25 +11,56 @@ import { IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.option
 /** The algorithms the gateway's own signing keys may use. */
 export const LOCAL_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'];
 
-const stringList = z.array(z.string().max(255)).max(1000);
+/** A string of 1..max characters (0..max when `min` is 0). */
+function isText(value: unknown, max: number, min = 1): value is string {
+  return typeof value === 'string' && value.length >= min && value.length <= max;
+}
 
-/** Types of the gateway's own claims; jose has already checked exp/iat/nbf are numbers. */
-const localClaims = z.object({
-  iss: z.string(),
-  sub: z.string().min(1).max(255),
-  client_id: z.string().min(1).max(255),
-  iat: z.number(),
-  exp: z.number(),
-  jti: z.string().min(1).max(255),
-  scope: z.string().max(4096).optional(),
-  org_id: z.string().min(1).max(255),
-  project_ids: stringList.optional(),
-  roles: stringList.optional(),
-  clearance: z.string().max(32).optional(),
-  regions: stringList.optional(),
-  cidrs: stringList.optional(),
-  cnf: z.object({ 'x5t#S256': z.string().min(1).max(128) }).optional(),
-});
+/** Absent, or an array of at most 1000 strings of at most 255 characters. */
+function isOptionalList(value: unknown): value is string[] | undefined {
+  if (value === undefined) return true;
+  if (!Array.isArray(value) || value.length > 1000) return false;
+  for (const item of value) if (!isText(item, 255, 0)) return false;
+  return true;
+}
+
+/**
+ * Types of the gateway's own claims (jose has already checked exp/iat/nbf are numbers and that the
+ * required claims are present). Plain typeof checks: this runs on every locally issued token that
+ * misses the verified-token cache, where any validation library would cost more than the check.
+ */
+export function readLocalClaims(payload: Record<string, unknown>, audience: string): AccessTokenClaims | undefined {
+  const { iss, sub, client_id, iat, exp, jti, scope, org_id, project_ids, roles, clearance, regions, cidrs, cnf } = payload;
+  if (typeof iss !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') return undefined;
+  if (!isText(sub, 255) || !isText(client_id, 255) || !isText(jti, 255) || !isText(org_id, 255)) return undefined;
+  if (scope !== undefined && !isText(scope, 4096, 0)) return undefined;
+  if (clearance !== undefined && !isText(clearance, 32, 0)) return undefined;
+  if (!isOptionalList(project_ids) || !isOptionalList(roles) || !isOptionalList(regions) || !isOptionalList(cidrs)) return undefined;
+  let binding: AccessTokenClaims['cnf'];
+  if (cnf !== undefined) {
+    const thumbprint =
+      cnf !== null && typeof cnf === 'object' && !Array.isArray(cnf) ? (cnf as Record<string, unknown>)['x5t#S256'] : undefined;
+    if (!isText(thumbprint, 128)) return undefined;
+    binding = { 'x5t#S256': thumbprint };
+  }
+  return {
+    iss,
+    aud: audience,
+    sub,
+    client_id,
+    iat,
+    exp,
+    jti,
+    scope: scope ?? '',
+    org_id,
+    project_ids: project_ids ?? [],
+    roles: roles ?? [],
+    clearance: (clearance ?? 'public') as AccessTokenClaims['clearance'],
+    regions: regions ?? [],
+    cidrs: cidrs ?? [],
+    ...(binding ? { cnf: binding } : {}),
+  };
+}
 
 /**
  * Verifies the gateway's own access tokens (RFC 9068: `typ: at+jwt`) against its published keys.
@@ -70,20 +100,10 @@ export class LocalTokenVerifier {
       clockTolerance: clockSkewSeconds,
       requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id', 'org_id'],
     });
-    const parsed = localClaims.safeParse(payload);
-    if (!parsed.success) throw new InvalidTokenException('invalid_claim');
-    const claims = parsed.data;
+    const claims = readLocalClaims(payload, audience);
+    if (!claims) throw new InvalidTokenException('invalid_claim');
     if (claims.iat > Date.now() / 1000 + clockSkewSeconds) throw new InvalidTokenException('not_yet_valid');
-    const principal = principalFromAccessToken({
-      ...claims,
-      aud: audience,
-      scope: claims.scope ?? '',
-      project_ids: claims.project_ids ?? [],
-      roles: claims.roles ?? [],
-      clearance: (claims.clearance ?? 'public') as AccessTokenClaims['clearance'],
-      regions: claims.regions ?? [],
-      cidrs: claims.cidrs ?? [],
-    });
+    const principal = principalFromAccessToken(claims);
     return { principal, expiresAt: claims.exp, jti: claims.jti, issuedAt: claims.iat };
   }
 }

@@ -1,14 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { CheckPolicies, ZodValidationPipe } from '@infergate/common';
+import { CheckPolicies } from '@infergate/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@infergate/contracts';
-import {
-  createTrustedIssuerSchema,
-  type CreateTrustedIssuerInput,
-  type TrustedIssuerResponse,
-  updateTrustedIssuerSchema,
-  type UpdateTrustedIssuerInput,
-} from './trusted-issuer.dto';
+import { type TrustedIssuerResponse, CreateTrustedIssuerDto, UpdateTrustedIssuerDto } from './trusted-issuer.dto';
 import { TrustedIssuersService } from './trusted-issuers.service';
 
 /** Trusted external identity providers; who may see or change them is the policy set's call. */
@@ -20,10 +14,7 @@ export class TrustedIssuersController {
 
   @Post()
   @CheckPolicies('create', 'TrustedIssuer')
-  create(
-    @CurrentPrincipal() principal: Principal,
-    @Body(new ZodValidationPipe(createTrustedIssuerSchema)) body: CreateTrustedIssuerInput,
-  ): Promise<TrustedIssuerResponse> {
+  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateTrustedIssuerDto): Promise<TrustedIssuerResponse> {
     return this.issuers.create(principal, body);
   }
 
@@ -44,7 +35,7 @@ export class TrustedIssuersController {
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
-    @Body(new ZodValidationPipe(updateTrustedIssuerSchema)) body: UpdateTrustedIssuerInput,
+    @Body() body: UpdateTrustedIssuerDto,
   ): Promise<TrustedIssuerResponse> {
     return this.issuers.update(principal, id, body);
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { MODEL_RESOLVER, type ModelResolver, type ResolvedModelVersion, type VersionReference } from '@infergate/model-registry';
-import { GatewayMetrics } from '@infergate/observability';
+import { GatewayMetrics, SPAN_NAMES, traced } from '@infergate/observability';
 import { ContractCompiler, contractCheckException, type CompiledContract, type ContractCheck } from '@infergate/validation';
 import type { ModelBackend } from '../backends/model-backend';
 import { ModelBackendRegistry } from '../backends/model-backend.registry';
@@ -120,7 +120,8 @@ export class InferenceService {
     call.resolved = target;
     const backend = this.backends.for(target.version.backend, call.surface);
     const compiled = this.compiler.compile(target.cacheKey, target.version.inputContract);
-    const check = plan.check(compiled, body);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- traced() calls it on `plan`, without a closure per call
+    const check = traced(SPAN_NAMES.validateContract, plan.check, plan, compiled, body);
     if (!check.ok) {
       this.metrics.validationFailures.inc({ model: target.model.name, surface: call.surface });
       throw contractCheckException(check);

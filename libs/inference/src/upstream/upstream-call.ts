@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Span } from '@opentelemetry/api';
 import type { HttpEndpoint } from '@infergate/model-registry';
 import type { BreakerPermit } from '../resilience/circuit-breaker';
 import { UpstreamCallAbortedError } from '../resilience/upstream.errors';
@@ -22,13 +23,15 @@ export interface AttemptCancellation {
 
 /**
  * The state of one logical upstream call across its attempts: one cancellation aborted at the total
- * deadline or when the client leaves, the bulkhead slot, the attempt count. `end()` releases
- * everything exactly once.
+ * deadline or when the client leaves, the bulkhead slot, the attempt count, the trace span. `end()`
+ * releases everything exactly once.
  */
 export class UpstreamCall {
   readonly cancellation: Cancellation;
   readonly deadline: number;
   attempts = 0;
+  /** The call's `upstream` span when tracing is on; `end()` ends it. */
+  span: Span | undefined = undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly releaseSlot: () => void;
   private ended = false;
@@ -104,5 +107,6 @@ export class UpstreamCall {
     this.detachClient?.();
     this.firstPermit?.cancel();
     this.releaseSlot();
+    this.span?.end();
   }
 }

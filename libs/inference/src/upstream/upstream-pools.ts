@@ -12,6 +12,9 @@ export interface UpstreamTarget {
   basePath: string;
   /** The URL's query, with its '?', or ''. */
   search: string;
+  /** Host name (or address, without IPv6 brackets) and port, for the upstream span's attributes. */
+  host: string;
+  port: number;
 }
 
 /**
@@ -52,7 +55,14 @@ export class UpstreamPools implements OnApplicationShutdown {
     if (!target) {
       const url = new URL(endpoint.url);
       const pool = this.poolFor(url.origin, connectTimeoutMs, tlsKey, url.protocol === 'https:' ? tls : undefined);
-      target = { origin: url.origin, pool, basePath: url.pathname.replace(/\/+$/, ''), search: url.search };
+      target = {
+        origin: url.origin,
+        pool,
+        basePath: url.pathname.replace(/\/+$/, ''),
+        search: url.search,
+        host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+      };
       this.targets.set(key, target);
     }
     return target;

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Dispatcher } from 'undici';
 import type { HttpEndpoint, ResolvedModelVersion } from '@infergate/model-registry';
+import { injectTraceContext } from '@infergate/observability';
 import { fullJitterBackoffMs, parseRetryAfterMs } from '../resilience/backoff';
 import { UpstreamMalformedError, UpstreamResponseTooLargeError } from '../resilience/upstream.errors';
 import { UpstreamGuards } from '../resilience/upstream-guards';
@@ -14,6 +15,7 @@ import { classifyUpstreamFailure } from './upstream-error-classifier';
 import { clientResponseHeaders, upstreamRequestHeaders } from './upstream-headers';
 import { UpstreamPools } from './upstream-pools';
 import { SentTrackingDispatcher } from './sent-tracking.dispatcher';
+import { recordUpstreamAnswer, recordUpstreamFailure, recordUpstreamRetry, startUpstreamSpan } from './upstream-span';
 import type { UpstreamRequest, UpstreamResponse, UpstreamStream } from './upstream.types';
 import { INFERENCE_OPTIONS, type InferenceModuleOptions } from '../inference.options';
 
@@ -45,6 +47,11 @@ interface AttemptResult<B> {
  * - after it was written (reset, first-byte timeout, 502/503/504, 429 with Retry-After): only when
  *   `idempotent` (the client sent an Idempotency-Key).
  * Failures are typed UpstreamErrors (problem+json, no host or upstream text in them).
+ *
+ * Trace context: with tracing on, each call is an `upstream` CLIENT span (child of the active span,
+ * the request's server span) and every attempt sends that span's context as its traceparent, so the
+ * model server's spans join the gateway's trace. With tracing off, no OpenTelemetry code runs: each
+ * attempt sends a child of the client's traceparent (or a new trace), built by hand.
  */
 @Injectable()
 export class UpstreamClient {
@@ -64,6 +71,9 @@ export class UpstreamClient {
         return { status: answer.status, headers: clientResponseHeaders(answer.headers), body: answer.body };
       });
       return { ...result, attempts: call.attempts };
+    } catch (error) {
+      if (call.span) recordUpstreamFailure(call.span, error, call.attempts);
+      throw error;
     } finally {
       call.end();
     }
@@ -100,11 +110,16 @@ export class UpstreamClient {
         (discarded) => discardBody(discarded.body),
       );
     } catch (error) {
+      if (call.span) recordUpstreamFailure(call.span, error, call.attempts);
       call.end();
       throw error;
     }
     const body = new CappedUpstreamBody(result.body, this.options.maxResponseBytes, {
-      mapError: (error) => classifyUpstreamFailure(error, true, call.cancellation.reason).error,
+      mapError: (error) => {
+        const failure = classifyUpstreamFailure(error, true, call.cancellation.reason).error;
+        if (call.span) recordUpstreamFailure(call.span, failure, call.attempts);
+        return failure;
+      },
       onClose: (completed) => {
         if (!completed) call.abort();
         call.end();
@@ -125,7 +140,19 @@ export class UpstreamClient {
       totalMs: endpoint.timeouts?.totalMs ?? defaults.totalTimeoutMs,
     };
     const upstream = this.pools.target(endpoint, deadlines.connectMs);
-    return new UpstreamCall(endpoint, upstream, this.guards.for(upstream.origin, endpoint.maxInFlight), deadlines, request.clientGone);
+    const guard = this.guards.for(upstream.origin, endpoint.maxInFlight);
+    const span = startUpstreamSpan(request.method, upstream, request.path);
+    if (span === undefined) return new UpstreamCall(endpoint, upstream, guard, deadlines, request.clientGone);
+    try {
+      const call = new UpstreamCall(endpoint, upstream, guard, deadlines, request.clientGone);
+      call.span = span;
+      return call;
+    } catch (error) {
+      // Refused before any attempt (open circuit, full bulkhead, client gone): still a failed call.
+      recordUpstreamFailure(span, error, 0);
+      span.end();
+      throw error;
+    }
   }
 
   /**
@@ -141,13 +168,17 @@ export class UpstreamClient {
   ): Promise<AttemptResult<B>> {
     const upstream = call.target;
     const body = request.body === undefined ? undefined : Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body);
+    const span = call.span;
     const baseHeaders = upstreamRequestHeaders(request.headers, {
       traceparent: '',
-      tracestate: request.tracestate,
+      // With a span, tracestate travels in the span's context (extracted with the server span).
+      tracestate: span ? undefined : request.tracestate,
       requestId: request.requestId,
       endpointHeaders: call.endpoint.headers,
       hasBody: body !== undefined,
     });
+    // One span per call: every attempt names it as the parent.
+    if (span) injectTraceContext(span, baseHeaders);
     const path = `${upstream.basePath}${request.path}${upstream.search}` || '/';
     const maxRetries = this.options.maxRetries;
 
@@ -161,7 +192,7 @@ export class UpstreamClient {
           {
             method: request.method,
             path,
-            headers: { ...baseHeaders, traceparent: childTraceparent(request.traceparent) },
+            headers: span ? baseHeaders : { ...baseHeaders, traceparent: childTraceparent(request.traceparent) },
             body,
             // Backstops only: the first-byte and total deadlines are the call's own (precise) timers.
             headersTimeout: call.deadlines.firstByteMs + 1_000,
@@ -178,6 +209,7 @@ export class UpstreamClient {
         const retryable = failure.retry === 'unsent' || (failure.retry === 'idempotent' && request.idempotent);
         const wait = fullJitterBackoffMs(retry);
         if (!retryable || retry >= maxRetries || wait >= call.remainingMs()) throw failure.error;
+        if (span) recordUpstreamRetry(span, retry + 1, failure.error.reason);
         await this.pause(call, wait);
         continue;
       }
@@ -185,8 +217,12 @@ export class UpstreamClient {
       if (result.status >= 500) permit.failure();
       else permit.success();
       const wait = this.retryWait(result, request, retry, maxRetries);
-      if (wait === undefined || wait >= call.remainingMs()) return result;
+      if (wait === undefined || wait >= call.remainingMs()) {
+        if (span) recordUpstreamAnswer(span, result.status, call.attempts);
+        return result;
+      }
       discard(result);
+      if (span) recordUpstreamRetry(span, retry + 1, result.status);
       await this.pause(call, wait);
     }
   }

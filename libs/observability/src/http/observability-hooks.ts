@@ -36,7 +36,8 @@ const registered = new WeakSet<object>();
  *   probes excepted), and, with
  *   tracing on, start the request's server span, continuing an incoming W3C traceparent;
  * - preHandler (tracing on): run the route (guards, pipes, handler) inside the server span's context,
- *   so that withSpan() in guards and services makes child spans;
+ *   so that withSpan()/traced() in guards and services, and the upstream client's span, are its
+ *   children (the span names: SPAN_NAMES in tracing/tracing.ts);
  * - onResponse: HTTP metrics by route template, the anomaly detectors, and the end of the server span.
  *
  * Hooks added here run after those of registerHttpHooks (request id) and the pre-auth limiter, which

@@ -12,7 +12,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AuthenticationRequiredException, IS_PUBLIC_KEY, RouteMetadataCache } from '@infergate/common';
-import { withSpan } from '@infergate/observability';
+import { SPAN_NAMES, traced } from '@infergate/observability';
 import { QuotaService, type ThrottledRequest } from '../quota/quota.service';
 import type { BucketCharge, RateLimitRequest } from '../rate-limit.types';
 import { buildRateLimitRequest, type ChargeTarget } from './charges';
@@ -82,7 +82,8 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override handleRequest(requestProps: ThrottlerRequest): Promise<boolean> {
     if (requestProps.throttler.name !== PLAN_THROTTLER) return super.handleRequest(requestProps);
-    return withSpan('rate_limit', () => this.charge(requestProps));
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- traced() calls it on `this`, without a closure per request
+    return traced(SPAN_NAMES.rateLimit, this.charge, this, requestProps);
   }
 
   /** The caller, for route limits: the principal (every throttled route has one), else the client address. */

@@ -2,6 +2,7 @@ import type { ValidationError } from 'class-validator';
 import { type ProblemFieldError, RequestValidationException } from '@infergate/common';
 // RFC 6901 §3 escaping, shared with the model-contract violations.
 import { escapePointer } from '../contract/violation-messages';
+import { itemCheckOf } from '../dto/each-item.decorator';
 
 /** The detail of an unknown field, as the zod schemas reported it before the class-validator DTOs. */
 export const FIELD_NOT_ALLOWED = 'This field is not allowed.';
@@ -60,7 +61,21 @@ function collect(errors: readonly ValidationError[], base: string, out: ProblemF
     const constraints = error.constraints ? Object.keys(error.constraints) : [];
     const typeError = constraints.find((constraint) => TYPE_CONSTRAINTS.has(constraint));
     for (const constraint of typeError === undefined ? constraints : [typeError]) {
-      out.push({ pointer, detail: HOUSE_MESSAGES[constraint] ?? error.constraints![constraint] });
+      const detail = HOUSE_MESSAGES[constraint] ?? error.constraints![constraint];
+      // A cross-field check on an object can name the member it is about: { context: { at: '/endpoint' } }.
+      const at = (error.contexts?.[constraint] as { at?: unknown } | undefined)?.at;
+      if (typeof at === 'string') {
+        out.push({ pointer: pointer + at, detail });
+        continue;
+      }
+      const isValidItem = itemCheckOf(constraint);
+      if (isValidItem && Array.isArray(error.value)) {
+        error.value.forEach((item: unknown, index) => {
+          if (!isValidItem(item)) out.push({ pointer: `${pointer}/${index}`, detail });
+        });
+      } else {
+        out.push({ pointer, detail });
+      }
     }
     // Below a value of the wrong type there is nothing more to say.
     if (typeError === undefined && error.children && error.children.length > 0) collect(error.children, pointer, out);

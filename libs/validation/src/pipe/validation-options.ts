@@ -17,7 +17,8 @@ export const VALIDATOR_OPTIONS: ValidatorOptions = {
   // the property first), so "the first error" would depend on how a DTO orders its decorators.
   // validationErrorsToProblemErrors() keeps the type error alone when there is one instead.
   stopAtFirstError: false,
-  validationError: { target: false, value: false },
+  // The value stays on each error (never sent): EachItem() checks find their failing items in it.
+  validationError: { target: false },
 };
 
 export const TRANSFORM_OPTIONS: ClassTransformOptions = { enableImplicitConversion: false };
