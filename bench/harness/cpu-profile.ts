@@ -59,7 +59,7 @@ const CONCERNS: Array<[string, RegExp]> = [
   ['upstream client (undici)', /^undici$/],
   ['database (typeorm, sqlite, pg, ioredis)', /^(typeorm|better-sqlite3|pg|pg-.*|ioredis|redis-parser|@ioredis\/.*)$/],
   ['tokens and policies (jose, CASL)', /^(jose|@casl\/.*|@ucast\/.*)$/],
-  ['validation (ajv, zod, class-validator)', /^(ajv|ajv-formats|zod|class-validator|class-transformer|fast-uri|fast-deep-equal)$/],
+  ['validation (ajv, class-validator)', /^(ajv|ajv-formats|class-validator|class-transformer|fast-uri|fast-deep-equal)$/],
   ['metrics and tracing (prom-client, OpenTelemetry)', /^(prom-client|@opentelemetry\/.*|tdigest|bintrees)$/],
   ['infergate libs (own code)', /^(libs|apps)\//],
   ['bench route', /^bench$/],

@@ -4,7 +4,15 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
 import type { SecureContextOptions, TlsOptions, TLSSocket } from 'node:tls';
-import { GATEWAY_LOGGERS, GatewayLoggers, PinoNestLogger, registerAccessLog, registerHttpHooks, requestIdFor } from '@infergate/common';
+import {
+  GATEWAY_LOGGERS,
+  GatewayLoggers,
+  installCheapAsyncResourceBind,
+  PinoNestLogger,
+  registerAccessLog,
+  registerHttpHooks,
+  requestIdFor,
+} from '@infergate/common';
 import { DrainService } from '@infergate/health';
 import { registerPreAuthLimiter } from '@infergate/throttling';
 import { AppModule } from './app.module';
@@ -17,6 +25,8 @@ export interface GatewayOptions {
 
 /** Builds the gateway application (not yet listening) from a validated configuration. */
 export async function createGateway(config: InfergateConfig, options: GatewayOptions = {}): Promise<NestFastifyApplication> {
+  // Nest binds an AsyncResource per interceptor per request; Node 20's bind costs ~10 µs (docs/adr/0009).
+  installCheapAsyncResourceBind();
   const { server } = config;
   const https = httpsOptions(config);
   const adapter = new FastifyAdapter({

@@ -21,3 +21,4 @@ export * from './as-code/content-version';
 export * from './as-code/hot-reloaded-set';
 export * from './paging/page';
 export * from './paging/pagination.dto';
+export * from './runtime/async-resource-bind';

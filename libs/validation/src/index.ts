@@ -23,3 +23,4 @@ export * from './dto/each-item.decorator';
 export * from './dto/field-presence.decorators';
 export * from './dto/iso-date-time.decorator';
 export * from './contract/inference-request-schemas';
+export * from './as-code/file-issues';

@@ -176,6 +176,68 @@ describe('parsePolicySet', () => {
     expect(problems.join('\n')).toMatch(/scopes apply only to allow rules/);
   });
 
+  it('lists the problems of a file in the order of its lines, each item at its own pointer', () => {
+    const rule = '  - id: bad\n    subject: Widget\n    roles: [root, org-admin, root]\n    effect: maybe\n    actions: []\n';
+    expect(problemsOf(parse(withRule(rule)))).toEqual([
+      expect.stringMatching(/^10-test\.yaml:13: rule "bad" \(#1\) at \/rules\/1\/subject: unknown subject "Widget" \(expected one of /),
+      '10-test.yaml:14: rule "bad" (#1) at /rules/1/roles: roles lists an entry twice',
+      expect.stringMatching(
+        /^10-test\.yaml:14: rule "bad" \(#1\) at \/rules\/1\/roles\/0: unknown role "root" \(expected one of .*, \*\)$/,
+      ),
+      expect.stringMatching(/^10-test\.yaml:14: rule "bad" \(#1\) at \/rules\/1\/roles\/2: unknown role "root"/),
+      '10-test.yaml:15: rule "bad" (#1) at /rules/1/effect: unknown effect "maybe" (expected one of allow, deny)',
+      '10-test.yaml:16: rule "bad" (#1) at /rules/1/actions: actions must not be empty',
+    ]);
+  });
+
+  it('names what a rule is missing, and refuses a rule that is not a mapping', () => {
+    expect(problemsOf(parse('rules:\n  - just a string\n  - { id: b, effect: allow, roles: [auditor], actions: [read] }\n'))).toEqual([
+      '10-test.yaml:2: rule #0 at /rules/0: a rule is a mapping (id, effect, roles, actions, subject, …)',
+      expect.stringMatching(/^10-test\.yaml:3: rule "b" \(#1\) at \/rules\/1\/subject: subject is required \(one of Organization, /),
+    ]);
+  });
+
+  it.each([
+    ['a list given as a single value', '    scopes: admin', 'at /rules/1/scopes: scopes must be a list'],
+    ['a null optional value', '    description: null', 'at /rules/1/description: description must be a string'],
+    ['a field that is not a property name', '    fields: [id, "a b"]', 'at /rules/1/fields/1: a field must be a property name'],
+    [
+      'conditions that are a list',
+      '    conditions: [1]',
+      'at /rules/1/conditions: conditions must be a mapping of resource field to condition',
+    ],
+    ['a number where the id is', '', 'at /rules/1/id: id must be 1-128 of a-z', { id: '7' }],
+  ])('refuses %s', (_what, extra, message, replace: Record<string, string> = {}) => {
+    let rule = `  - id: bad\n    effect: allow\n    roles: [auditor]\n    actions: [read]\n    subject: Model\n${extra ? `${extra}\n` : ''}`;
+    for (const [key, value] of Object.entries(replace)) rule = rule.replace(new RegExp(`((?:    |  - )${key}: ).*`), `$1${value}`);
+    expect(problemsOf(parse(withRule(rule)))).toEqual([expect.stringContaining(message)]);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses a %s key in a rule instead of failing on it', (key) => {
+    const rule = `  - id: bad\n    effect: allow\n    roles: [auditor]\n    actions: [read]\n    subject: Model\n    ${key}: { orgId: x }\n`;
+    expect(problemsOf(parse(withRule(rule)))).toEqual([
+      `10-test.yaml:17: at /rules/1/${key}: key "${key}" is not allowed (it names an object prototype)`,
+    ]);
+  });
+
+  it('keeps the rule as written: nothing converted, nothing added', () => {
+    const result = parse(`rules:\n${VALID_RULE}`);
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.set.rules).toEqual([
+      {
+        id: 'org-admin-projects',
+        effect: 'allow',
+        roles: ['org-admin'],
+        actions: ['read', 'update'],
+        subject: 'Project',
+        conditions: { orgId: '${principal.orgId}' },
+        scopes: ['admin'],
+        description: 'projects of the own org',
+      },
+    ]);
+    expect(Object.getPrototypeOf(result.set.rules[0])).toBe(Object.prototype);
+  });
+
   it('refuses an empty set', () => {
     expect(problemsOf(parse('rules: []\n'))).toEqual(['the policy set has no rules: every request would be denied']);
   });

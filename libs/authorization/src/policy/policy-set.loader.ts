@@ -1,12 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { z } from 'zod';
 import { POLICY_SUBJECTS, type PolicySubject } from '@infergate/contracts';
+import { jsonPointer, YamlSource } from '@infergate/common';
+import { type FileIssue, inFileOrder, isMapping } from '@infergate/validation';
 import { validateConditions } from './policy-conditions';
-import { policyFileSchema, policyRuleSchema } from './policy.schema';
+import { validatePolicyFile, validatePolicyRule } from './policy.schema';
 import type { PolicyRule, PolicySet } from './policy.types';
 import { policyVersion } from './policy-version';
-import { jsonPointer, YamlSource } from '@infergate/common';
 
 /** A policy file's name and content; `name` is relative to the policy directory. */
 export interface PolicyFile {
@@ -69,38 +69,37 @@ export function parsePolicySet(
       problems.push(...source.syntaxErrors);
       continue;
     }
-    const parsed = policyFileSchema.safeParse(source.value ?? null, {
-      error: () => 'a policy file is a mapping with one key, rules: (a list of rules)',
-    });
-    if (!parsed.success) {
-      problems.push(...issueLines(source, parsed.error.issues, [], ''));
+    const parsed = validatePolicyFile(source.value ?? null);
+    if (!parsed.ok) {
+      problems.push(...problemLines(source, parsed.issues));
       continue;
     }
-    parsed.data.rules.forEach((raw, index) => {
+    const fileIssues: LabelledIssue[] = [];
+    parsed.rules.forEach((raw, index) => {
       const at = ['rules', index];
       const id = ruleIdOf(raw);
       const label = id ? `rule "${id}" (#${index})` : `rule #${index}`;
-      const result = policyRuleSchema.safeParse(raw);
-      const ruleProblems = result.success ? [] : issueLines(source, result.error.issues, at, label);
-      const rule = raw as Partial<PolicyRule>;
-      if (isRecord(raw) && rule.effect === 'deny' && raw.scopes !== undefined) {
-        ruleProblems.push(line(source, [...at, 'scopes'], label, 'scopes apply only to allow rules (a deny applies whatever the token)'));
-      }
-      const valid = result.success ? result.data : undefined;
-      const subject = isRecord(raw) ? knownSubject(raw.subject) : undefined;
-      if (subject && isRecord(raw) && isRecord(raw.conditions)) {
-        for (const issue of validateConditions(subject, raw.conditions)) {
-          ruleProblems.push(line(source, [...at, ...issue.path], label, issue.message));
+      const ruleIssues: FileIssue[] = validatePolicyRule(raw, at);
+      if (isMapping(raw)) {
+        if (raw.effect === 'deny' && raw.scopes !== undefined) {
+          ruleIssues.push({ path: [...at, 'scopes'], message: 'scopes apply only to allow rules (a deny applies whatever the token)' });
+        }
+        const subject = knownSubject(raw.subject);
+        if (subject && isMapping(raw.conditions)) {
+          for (const issue of validateConditions(subject, raw.conditions))
+            ruleIssues.push({ path: [...at, ...issue.path], message: issue.message });
         }
       }
       if (id) {
         const first = firstSeen.get(id);
-        if (first) ruleProblems.push(line(source, [...at, 'id'], label, `duplicate rule id "${id}" (first in ${first})`));
+        if (first) ruleIssues.push({ path: [...at, 'id'], message: `duplicate rule id "${id}" (first in ${first})` });
         else firstSeen.set(id, `${source.file} #${index}`);
       }
-      problems.push(...ruleProblems);
-      if (ruleProblems.length === 0 && valid) rules.push(valid);
+      fileIssues.push(...ruleIssues.map((issue) => ({ ...issue, label })));
+      // Valid and free of unknown keys, nothing converted: the rule is the value as written.
+      if (ruleIssues.length === 0) rules.push(raw as PolicyRule);
     });
+    problems.push(...problemLines(source, fileIssues));
   }
   if (problems.length > 0) return { ok: false, problems };
   if (rules.length === 0) return { ok: false, problems: ['the policy set has no rules: every request would be denied'] };
@@ -116,30 +115,24 @@ export function parsePolicySet(
   };
 }
 
-function issueLines(source: YamlSource, issues: readonly z.core.$ZodIssue[], base: (string | number)[], label: string): string[] {
-  return issues.flatMap((issue) => {
-    const path = [...base, ...issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part))];
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => line(source, [...path, key], label, `unknown key "${key}"`));
-    }
-    return [line(source, path, label, issue.message)];
-  });
+/** A problem of a rule, named by its label (`rule "id" (#2)`). */
+interface LabelledIssue extends FileIssue {
+  label?: string;
 }
 
-function line(source: YamlSource, path: (string | number)[], label: string, message: string): string {
-  return `${source.file}:${source.lineOf(path)}: ${label ? `${label} ` : ''}at ${jsonPointer(path)}: ${message}`;
+/** `file:line: rule "id" (#2) at /pointer: message`, one per issue, in the order of the file's lines. */
+function problemLines(source: YamlSource, issues: readonly LabelledIssue[]): string[] {
+  return inFileOrder(source, issues).map(
+    (issue) => `${source.file}:${issue.line}: ${issue.label ? `${issue.label} ` : ''}at ${jsonPointer(issue.path)}: ${issue.message}`,
+  );
 }
 
 function ruleIdOf(raw: unknown): string | undefined {
-  return isRecord(raw) && typeof raw.id === 'string' && raw.id.length > 0 ? raw.id : undefined;
+  return isMapping(raw) && typeof raw.id === 'string' && raw.id.length > 0 ? raw.id : undefined;
 }
 
 function knownSubject(value: unknown): PolicySubject | undefined {
   return (POLICY_SUBJECTS as readonly unknown[]).includes(value) ? (value as PolicySubject) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function deepFreeze<T>(value: T): T {

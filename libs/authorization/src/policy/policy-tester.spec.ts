@@ -114,13 +114,68 @@ describe(loadPolicyTests.name, () => {
     );
     const { cases, problems } = await loadPolicyTests(dir);
     expect(cases).toEqual([]);
-    expect(problems).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/bad\.yaml:3: at \/cases\/0\/principal\/roles\/0: unknown role in "root"/),
-        expect.stringMatching(/bad\.yaml:6: at \/cases\/0\/expect: unknown expectation "maybe"/),
-        expect.stringMatching(/bad\.yaml:\d: at \/cases\/0: .*extra/),
-      ]),
+    // One line per problem, in the order of the file's lines; an unknown key at its own pointer.
+    expect(problems).toEqual([
+      expect.stringMatching(/bad\.yaml:3: at \/cases\/0\/principal\/roles\/0: unknown role in "root"/),
+      expect.stringMatching(/bad\.yaml:6: at \/cases\/0\/expect: unknown expectation "maybe"/),
+      expect.stringMatching(/bad\.yaml:7: at \/cases\/0\/extra: unknown key "extra"$/),
+    ]);
+  });
+
+  it.each([
+    ['an empty file', '', /bad\.yaml:1: at \/: a policy test file is a mapping with one key, cases:/],
+    ['no cases', 'cases: []\n', /bad\.yaml:1: at \/cases: a test file needs at least one case$/],
+    ['a case that is not a mapping', 'cases: [x]\n', /bad\.yaml:1: at \/cases\/0: a case is a mapping/],
+    [
+      'a malformed role',
+      'cases:\n  - { name: x, principal: { roles: ["a b"] }, action: read, subject: Model, expect: allow }\n',
+      /at \/cases\/0\/principal\/roles\/0: a role is "role" or "role@projectId"$/,
+    ],
+    [
+      'a principal that is not a mapping',
+      'cases:\n  - { name: x, principal: auditor, action: read, subject: Model, expect: allow }\n',
+      /at \/cases\/0\/principal: principal must be a mapping/,
+    ],
+    [
+      'a missing expectation',
+      'cases:\n  - { name: x, principal: { roles: [auditor] }, action: read, subject: Model }\n',
+      /at \/cases\/0\/expect: expect is required \(one of allow, deny\)$/,
+    ],
+    [
+      'an unknown principal key',
+      'cases:\n  - { name: x, principal: { roles: [auditor], tenant: t }, action: read, subject: Model, expect: allow }\n',
+      /at \/cases\/0\/principal\/tenant: unknown key "tenant"$/,
+    ],
+    [
+      'a constructor key in a resource',
+      'cases:\n  - { name: x, principal: { roles: [auditor] }, action: read, subject: Model, resource: { constructor: 1 }, expect: allow }\n',
+      /at \/cases\/0\/resource\/constructor: key "constructor" is not allowed/,
+    ],
+  ])('refuses %s with one line', async (_what, text, pattern) => {
+    await writeFile(join(dir, 'bad.yaml'), text);
+    const { cases, problems } = await loadPolicyTests(dir);
+    expect(cases).toEqual([]);
+    expect(problems).toEqual([expect.stringMatching(pattern)]);
+  });
+
+  it('reads a valid case as written, with a null orgId and its line', async () => {
+    await writeFile(
+      join(dir, 'ok.yaml'),
+      'cases:\n  - name: platform\n    principal: { roles: [platform-admin], orgId: null }\n    action: read\n    subject: Model\n    expect: allow\n',
     );
+    const { cases, problems } = await loadPolicyTests(dir);
+    expect(problems).toEqual([]);
+    expect(cases).toEqual([
+      {
+        name: 'platform',
+        principal: { roles: ['platform-admin'], orgId: null },
+        action: 'read',
+        subject: 'Model',
+        expect: 'allow',
+        file: join(dir, 'ok.yaml'),
+        line: 2,
+      },
+    ]);
   });
 
   it('reports a missing test directory', async () => {

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { subject as asSubject } from '@casl/ability';
 import { SCOPES, type Principal, type RoleGrant, type Role } from '@infergate/contracts';
 import { buildAbility } from '../ability/ability.factory';
-import { policyTestFileSchema, type PolicyTestCase, type PolicyTestPrincipal } from './policy.schema';
+import { YamlSource } from '@infergate/common';
+import { inFileOrder } from '@infergate/validation';
+import { validatePolicyTestFile, type PolicyTestCase, type PolicyTestPrincipal } from './policy-test.schema';
 import type { PolicySet } from './policy.types';
-import { jsonPointer, YamlSource } from '@infergate/common';
 
 /** A test case and where it was written. */
 export interface LocatedPolicyTestCase extends PolicyTestCase {
@@ -49,16 +50,12 @@ export async function loadPolicyTests(dir: string): Promise<{ cases: LocatedPoli
       problems.push(...source.syntaxErrors);
       continue;
     }
-    const parsed = policyTestFileSchema.safeParse(source.value ?? null);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const path = issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part));
-        const keys = issue.code === 'unrecognized_keys' ? `: ${issue.keys.join(', ')}` : '';
-        problems.push(`${source.file}:${source.lineOf(path)}: at ${jsonPointer(path)}: ${issue.message}${keys}`);
-      }
+    const parsed = validatePolicyTestFile(source.value ?? null);
+    if (!parsed.ok) {
+      problems.push(...inFileOrder(source, parsed.issues).map((issue) => source.problem(issue.path, issue.message)));
       continue;
     }
-    parsed.data.cases.forEach((testCase, index) => cases.push({ ...testCase, file: source.file, line: source.lineOf(['cases', index]) }));
+    parsed.cases.forEach((testCase, index) => cases.push({ ...testCase, file: source.file, line: source.lineOf(['cases', index]) }));
   }
   return { cases, problems };
 }

@@ -1,76 +1,90 @@
-import { z } from 'zod';
-import { CLEARANCES, POLICY_ACTIONS, POLICY_SUBJECTS, ROLES, SCOPES } from '@infergate/contracts';
+import { applyDecorators } from '@nestjs/common';
+import { ArrayNotEmpty, ArrayUnique, IsArray, IsDefined, IsIn, IsObject, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { POLICY_ACTIONS, POLICY_SUBJECTS, ROLES, SCOPES, type PolicyAction, type PolicySubject, type Scope } from '@infergate/contracts';
+import { checkMapping, EachItem, type FileIssue, isMapping, IsOmittable } from '@infergate/validation';
 import type { PolicyRule } from './policy.types';
+import { oneOf, required, unknownItem } from './policy-schema-messages';
 
 const RULE_ID = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+const ID_MESSAGE = { message: 'id must be 1-128 of a-z, 0-9, ".", "_", "-", starting with a letter or digit' };
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+const RULE_ROLES: readonly string[] = [...ROLES, '*'];
+const EFFECTS = ['allow', 'deny'] as const;
 
-function oneOf(kind: string, allowed: readonly string[]) {
-  return (issue: { input?: unknown }) => `unknown ${kind} ${JSON.stringify(issue.input)} (expected one of ${allowed.join(', ')})`;
-}
+const isRuleRole = (item: unknown): boolean => RULE_ROLES.includes(item as string);
+const isAction = (item: unknown): boolean => (POLICY_ACTIONS as readonly unknown[]).includes(item);
+const isScope = (item: unknown): boolean => (SCOPES as readonly unknown[]).includes(item);
+const isFieldName = (item: unknown): boolean => typeof item === 'string' && FIELD_NAME.test(item);
 
-const nonEmptyUnique = <T extends z.ZodType<string>>(item: T, what: string) =>
-  z
-    .array(item)
-    .min(1, { error: `${what} must not be empty` })
-    .refine((list) => new Set(list).size === list.length, { error: `${what} lists an entry twice` });
+/** A non-empty list without repeats (`what` names it in the messages). */
+const listOf = (what: string) => [
+  IsArray({ message: `${what} must be a list` }),
+  ArrayNotEmpty({ message: `${what} must not be empty` }),
+  ArrayUnique({ message: `${what} lists an entry twice` }),
+];
 
 /**
- * One rule as written in a policy file. Conditions are only shape-checked here (an object); their
+ * One rule as written in a policy file. Conditions are only shape-checked here (a mapping); their
  * field names, operators and placeholders are checked by validateConditions against the subject.
  */
-export const policyRuleSchema = z.strictObject({
-  id: z.string().regex(RULE_ID, { error: 'id must be 1-128 of a-z, 0-9, ".", "_", "-", starting with a letter or digit' }),
-  effect: z.enum(['allow', 'deny'], { error: oneOf('effect', ['allow', 'deny']) }),
-  roles: nonEmptyUnique(z.enum([...ROLES, '*'], { error: oneOf('role', [...ROLES, '*']) }), 'roles'),
-  actions: nonEmptyUnique(z.enum(POLICY_ACTIONS, { error: oneOf('action', POLICY_ACTIONS) }), 'actions'),
-  subject: z.enum(POLICY_SUBJECTS, { error: oneOf('subject', POLICY_SUBJECTS) }),
-  conditions: z.record(z.string(), z.unknown(), { error: 'conditions must be a mapping of resource field to condition' }).optional(),
-  fields: nonEmptyUnique(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, { error: 'a field must be a property name' }), 'fields').optional(),
-  scopes: nonEmptyUnique(z.enum(SCOPES, { error: oneOf('scope', SCOPES) }), 'scopes').optional(),
-  description: z.string().min(1).max(500).optional(),
-}) satisfies z.ZodType<PolicyRule>;
+export class PolicyRuleDto implements PolicyRule {
+  @IsDefined(required('id'))
+  @IsString(ID_MESSAGE)
+  @Matches(RULE_ID, ID_MESSAGE)
+  id!: string;
 
-/** A policy file: a `rules:` list and nothing else. */
-export const policyFileSchema = z.strictObject({
-  rules: z.array(z.unknown(), { error: 'rules must be a list' }),
-});
+  @IsDefined(required('effect', EFFECTS))
+  @IsIn(EFFECTS, oneOf('effect', EFFECTS))
+  effect!: 'allow' | 'deny';
 
-/** The principal of a policy test case; omitted attributes take the least surprising default. */
-export const testPrincipalSchema = z.strictObject({
-  /** `role` (held in the principal's organization, or platform-wide for platform-admin) or `role@projectId`. */
-  roles: z.array(
-    z
-      .string()
-      .regex(/^[a-z-]+(@[^@\s]+)?$/, { error: 'a role is "role" or "role@projectId"' })
-      .refine((value) => (ROLES as readonly string[]).includes(value.split('@')[0]), {
-        error: (issue) => `unknown role in ${JSON.stringify(issue.input)} (expected one of ${ROLES.join(', ')})`,
-      }),
-  ),
-  subject: z.string().min(1).optional(),
-  kind: z.enum(['user', 'application']).optional(),
-  orgId: z.string().min(1).nullable().optional(),
-  projectIds: z.array(z.string().min(1)).optional(),
-  /** Omitted: every scope (an unnarrowed token). */
-  scopes: z.array(z.enum(SCOPES, { error: oneOf('scope', SCOPES) })).optional(),
-  clearance: z.enum(CLEARANCES, { error: oneOf('clearance', CLEARANCES) }).optional(),
-  allowedRegions: z.array(z.string().min(1)).optional(),
-});
+  @IsDefined(required('roles'))
+  @applyDecorators(...listOf('roles'), EachItem('isPolicyRuleRole', isRuleRole, unknownItem('role', RULE_ROLES)))
+  roles!: PolicyRule['roles'];
 
-export const policyTestCaseSchema = z.strictObject({
-  name: z.string().min(1),
-  principal: testPrincipalSchema,
-  action: z.enum(POLICY_ACTIONS, { error: oneOf('action', POLICY_ACTIONS) }),
-  subject: z.enum(POLICY_SUBJECTS, { error: oneOf('subject', POLICY_SUBJECTS) }),
-  /** The resource's properties; omitted, the case is a type-level check ("some instance"). */
-  resource: z.record(z.string(), z.unknown()).optional(),
-  /** A field of the resource, for field-level rules. */
-  field: z.string().min(1).optional(),
-  expect: z.enum(['allow', 'deny'], { error: oneOf('expectation', ['allow', 'deny']) }),
-});
+  @IsDefined(required('actions'))
+  @applyDecorators(...listOf('actions'), EachItem('isPolicyRuleAction', isAction, unknownItem('action', POLICY_ACTIONS)))
+  actions!: PolicyAction[];
 
-export const policyTestFileSchema = z.strictObject({
-  cases: z.array(policyTestCaseSchema).min(1, { error: 'a test file needs at least one case' }),
-});
+  @IsDefined(required('subject', POLICY_SUBJECTS))
+  @IsIn(POLICY_SUBJECTS, oneOf('subject', POLICY_SUBJECTS))
+  subject!: PolicySubject;
 
-export type PolicyTestCase = z.output<typeof policyTestCaseSchema>;
-export type PolicyTestPrincipal = z.output<typeof testPrincipalSchema>;
+  @IsOmittable()
+  @IsObject({ message: 'conditions must be a mapping of resource field to condition' })
+  conditions?: Record<string, unknown>;
+
+  @IsOmittable()
+  @applyDecorators(...listOf('fields'), EachItem('isPolicyRuleField', isFieldName, 'a field must be a property name'))
+  fields?: string[];
+
+  @IsOmittable()
+  @applyDecorators(...listOf('scopes'), EachItem('isPolicyRuleScope', isScope, unknownItem('scope', SCOPES)))
+  scopes?: Scope[];
+
+  @IsOmittable()
+  @IsString({ message: 'description must be a string' })
+  @MinLength(1, { message: 'description must not be empty' })
+  @MaxLength(500, { message: 'description must be at most 500 characters' })
+  description?: string;
+}
+
+/** A policy file: a `rules:` list and nothing else (each rule is checked on its own, at its index). */
+export class PolicyFileDto {
+  @IsDefined(required('rules'))
+  @IsArray({ message: 'rules must be a list' })
+  rules!: unknown[];
+}
+
+/** Checks a parsed policy file's top level; its rules are checked one by one with validatePolicyRule(). */
+export function validatePolicyFile(value: unknown): { ok: true; rules: unknown[] } | { ok: false; issues: FileIssue[] } {
+  const issues = checkMapping(PolicyFileDto, value, [], 'a policy file is a mapping with one key, rules: (a list of rules)');
+  return issues.length === 0 && isMapping(value) ? { ok: true, rules: value.rules as unknown[] } : { ok: false, issues };
+}
+
+/**
+ * Checks one rule, found at `path`. Valid, it is used as written: nothing is converted and unknown keys
+ * are refused, so the plain value is the rule.
+ */
+export function validatePolicyRule(raw: unknown, path: (string | number)[]): FileIssue[] {
+  return checkMapping(PolicyRuleDto, raw, path, 'a rule is a mapping (id, effect, roles, actions, subject, …)');
+}

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Plan, PlanAssignments, PlanLimits, PlanSet } from '../rate-limit.types';
 import { validatePlanFile, type PlanIssue } from './plan.schema';
 import { contentVersion, YamlSource } from '@infergate/common';
+import { inFileOrder } from '@infergate/validation';
 
 export interface PlanFileText {
   /** Relative to the plans directory. */
@@ -139,10 +140,7 @@ export function planSetVersion(content: { plans: Record<string, Plan>; assignmen
 
 /** One line per issue, in the order of the file's lines (then as found), so that a reader can go down the file. */
 function issueLines(source: YamlSource, issues: readonly PlanIssue[]): string[] {
-  return issues
-    .map((issue, index) => ({ issue, index, line: source.lineOf(issue.path) }))
-    .sort((a, b) => a.line - b.line || a.index - b.index)
-    .map(({ issue }) => source.problem(issue.path, issue.message));
+  return inFileOrder(source, issues).map((issue) => source.problem(issue.path, issue.message));
 }
 
 function deepFreeze<T>(value: T): T {

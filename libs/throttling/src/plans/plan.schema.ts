@@ -1,20 +1,6 @@
-// @Type() reads design types through reflect-metadata; the CLI and specs load plan files without Nest.
-import 'reflect-metadata';
-import { plainToInstance, Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsPositive,
-  IsString,
-  MaxLength,
-  MinLength,
-  validateSync,
-  ValidateNested,
-  type ValidationError,
-} from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsPositive, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { checkMapping, type FileIssue, isMapping, mappingEntries as entries } from '@infergate/validation';
 import type { LimitScope, Plan, PlanLimits } from '../rate-limit.types';
 
 export const PLAN_NAME = /^[a-z][a-z0-9-]{0,62}$/;
@@ -103,27 +89,17 @@ export interface PlanFile {
 }
 
 /** A problem at a path in the file (the loader turns it into `file:line: at /pointer: message`). */
-export interface PlanIssue {
-  path: (string | number)[];
-  message: string;
-}
+export type PlanIssue = FileIssue;
 
 export type PlanFileValidation = { ok: true; file: PlanFile } | { ok: false; issues: PlanIssue[] };
 
-/** Unknown keys are refused (a typo in a limit must not silently leave it unlimited); nothing is converted. */
-const OPTIONS = {
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  forbidUnknownValues: true,
-  validationError: { target: false, value: false },
-};
 const MAX_ID_LENGTH = 200;
 
 /** Validates one parsed plan file (the YAML's value) with the classes above. */
 export function validatePlanFile(value: unknown): PlanFileValidation {
-  if (!isMapping(value))
-    return { ok: false, issues: [{ path: [], message: 'a plan file is a mapping (plans, defaultPlan, organizations, …)' }] };
-  const issues = check(PlanFileDto, value, []);
+  // Unknown keys are refused (a typo in a limit must not silently leave it unlimited); nothing is converted.
+  const issues = checkMapping(PlanFileDto, value, [], 'a plan file is a mapping (plans, defaultPlan, organizations, …)');
+  if (!isMapping(value)) return { ok: false, issues };
   const file = value;
   for (const [name, plan] of entries(file.plans)) {
     if (!PLAN_NAME.test(name)) issues.push({ path: ['plans', name], message: 'a plan name is lower-case letters, digits and "-"' });
@@ -164,39 +140,12 @@ export function validatePlanFile(value: unknown): PlanFileValidation {
   };
 }
 
-function check(type: new () => object, value: Record<string, unknown>, path: (string | number)[]): PlanIssue[] {
-  return issuesOf(validateSync(plainToInstance(type, value), OPTIONS), path);
-}
-
 function checkEntry(type: new () => object, value: unknown, path: (string | number)[]): PlanIssue[] {
   // An empty entry (`free:` with nothing under it) is an empty plan or override.
   if (value === null || value === undefined) return [];
-  return isMapping(value) ? check(type, value, path) : [{ path, message: 'must be a mapping' }];
+  return checkMapping(type, value, path);
 }
 
 function checkId(id: string, path: (string | number)[]): PlanIssue[] {
   return id.length > 0 && id.length <= MAX_ID_LENGTH ? [] : [{ path, message: `an id is 1 to ${MAX_ID_LENGTH} characters` }];
-}
-
-/** One issue per property: an unknown key by name, otherwise its failed constraints. */
-function issuesOf(errors: readonly ValidationError[], parent: (string | number)[]): PlanIssue[] {
-  return errors.flatMap((error) => {
-    const path = [...parent, error.property];
-    const constraints = error.constraints ?? {};
-    const own: PlanIssue[] =
-      'whitelistValidation' in constraints
-        ? [{ path, message: `unknown key "${error.property}"` }]
-        : Object.keys(constraints).length > 0
-          ? [{ path, message: [...new Set(Object.values(constraints))].join('; ') }]
-          : [];
-    return [...own, ...issuesOf(error.children ?? [], path)];
-  });
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function entries(value: unknown): [string, unknown][] {
-  return isMapping(value) ? Object.entries(value) : [];
 }

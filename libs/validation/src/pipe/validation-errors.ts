@@ -2,9 +2,9 @@ import type { ValidationError } from 'class-validator';
 import { type ProblemFieldError, RequestValidationException } from '@infergate/common';
 // RFC 6901 §3 escaping, shared with the model-contract violations.
 import { escapePointer } from '../contract/violation-messages';
-import { itemCheckOf } from '../dto/each-item.decorator';
+import { itemCheckOf, itemMessageOf } from '../dto/each-item.decorator';
 
-/** The detail of an unknown field, as the zod schemas reported it before the class-validator DTOs. */
+/** The detail of an unknown field (the same text the admin API has always answered with). */
 export const FIELD_NOT_ALLOWED = 'This field is not allowed.';
 
 /**
@@ -24,7 +24,7 @@ const HOUSE_MESSAGES: Readonly<Record<string, string>> = {
  * Checks of what a value IS. When one of them failed, the others on the same value (a length, a range,
  * a nested check of a string) only repeat it in other words, so it is reported alone.
  */
-const TYPE_CONSTRAINTS: ReadonlySet<string> = new Set([
+export const TYPE_CONSTRAINTS: ReadonlySet<string> = new Set([
   'isDefined',
   'isString',
   'isInt',
@@ -71,7 +71,7 @@ function collect(errors: readonly ValidationError[], base: string, out: ProblemF
       const isValidItem = itemCheckOf(constraint);
       if (isValidItem && Array.isArray(error.value)) {
         error.value.forEach((item: unknown, index) => {
-          if (!isValidItem(item)) out.push({ pointer: `${pointer}/${index}`, detail });
+          if (!isValidItem(item)) out.push({ pointer: `${pointer}/${index}`, detail: itemMessageOf(constraint, item) ?? detail });
         });
       } else {
         out.push({ pointer, detail });
@@ -82,7 +82,7 @@ function collect(errors: readonly ValidationError[], base: string, out: ProblemF
   }
 }
 
-/** The global pipe's exceptionFactory: the same 400 `validation-failed` problem the zod schemas raised. */
+/** The global pipe's exceptionFactory: the 400 `validation-failed` problem with one error per violation at its JSON pointer. */
 export function validationException(errors: readonly ValidationError[]): RequestValidationException {
   return new RequestValidationException(validationErrorsToProblemErrors(errors));
 }
