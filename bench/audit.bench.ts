@@ -120,8 +120,8 @@ async function measure(label: string, bed: AuditTestbed): Promise<void> {
   );
 }
 
-async function onTestbed(label: string, env: Record<string, string>): Promise<void> {
-  const bed = await auditTestbed({ LOG_LEVEL: 'silent', AUDIT_FLUSH_INTERVAL_MS: '60000', AUDIT_BATCH_SIZE: String(batch), ...env });
+async function onTestbed(label: string, database: { databaseUrl?: string }): Promise<void> {
+  const bed = await auditTestbed({ flushIntervalMs: 60_000, batchSize: batch, ...database });
   try {
     await measure(label, bed);
   } finally {
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   if (process.env.TEST_DATABASE_URL) {
     const databaseUrl = await createTestDatabase();
     try {
-      await onTestbed('PostgreSQL', { DATABASE_URL: databaseUrl });
+      await onTestbed('PostgreSQL', { databaseUrl });
     } finally {
       await dropTestDatabase(databaseUrl);
     }

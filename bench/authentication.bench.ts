@@ -12,7 +12,7 @@ import 'reflect-metadata';
 import { Controller, ExecutionContext, Get, Module } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { AuditService } from '@infergate/audit';
-import { APP_CONFIG, loadConfig, RouteMetadataCache } from '@infergate/common';
+import { RouteMetadataCache, validateOptions } from '@infergate/common';
 import type { Principal, Scope } from '@infergate/contracts';
 import { GatewayMetrics, LabelChildren, withSpan } from '@infergate/observability';
 import { AuthenticationGuard } from '../libs/identity/src/authentication/authentication.guard';
@@ -34,6 +34,7 @@ import { SuccessAuditSampler } from '../libs/identity/src/authentication/success
 import { CLIENT_CERTIFICATE_READER } from '../libs/identity/src/mtls/client-certificate';
 import { MemoryRevocationStore } from '../libs/identity/src/revocation/memory-revocation.store';
 import { VerifiedTokenCache } from '../libs/identity/src/tokens/verified-token.cache';
+import { IDENTITY_OPTIONS, IdentityModuleOptions } from '../libs/identity/src/identity.options';
 import { DiscoveryModule } from '@nestjs/core';
 import { IS_PUBLIC_KEY } from '@infergate/common';
 
@@ -84,7 +85,10 @@ const unused = { verify: () => Promise.reject(new Error('unused')), authenticate
 @Module({
   imports: [DiscoveryModule],
   providers: [
-    { provide: APP_CONFIG, useValue: loadConfig({ LOG_LEVEL: 'silent', MASTER_KEY: Buffer.alloc(32, 1).toString('base64') }) },
+    {
+      provide: IDENTITY_OPTIONS,
+      useValue: validateOptions(IdentityModuleOptions, { masterKey: Buffer.alloc(32, 1).toString('base64') }, 'identity'),
+    },
     { provide: AuditService, useValue: { record: () => Promise.resolve('') } },
     { provide: GatewayMetrics, useValue: new GatewayMetrics() },
     { provide: CLIENT_CERTIFICATE_READER, useValue: { read: () => undefined } },

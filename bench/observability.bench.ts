@@ -7,12 +7,13 @@
  * Reports ns per request; exits non-zero when the hook's work is not well under 5 µs per request.
  */
 import 'reflect-metadata';
-import { loadConfig } from '@infergate/common';
+import { validateOptions } from '@infergate/common';
 import {
   AnomalyBlocklist,
   AnomalyService,
   GatewayMetrics,
   HttpMetricsRecorder,
+  ObservabilityOptions,
   withSpan,
   type TrafficSample,
 } from '@infergate/observability';
@@ -40,7 +41,12 @@ const clock = {
     return this.time;
   },
 };
-const anomalies = new AnomalyService(metrics, new AnomalyBlocklist(clock), loadConfig({}), clock);
+const anomalies = new AnomalyService(
+  metrics,
+  new AnomalyBlocklist(clock),
+  validateOptions(ObservabilityOptions, {}, 'observability'),
+  clock,
+);
 const sample: TrafficSample = { ip: '', status: 200 };
 const ips = Array.from({ length: CLIENTS }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.7`);
 const subjects = Array.from({ length: CLIENTS }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);

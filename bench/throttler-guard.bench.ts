@@ -15,7 +15,8 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { ThrottlerModuleOptions, ThrottlerRequest } from '@nestjs/throttler';
 import { EventEmitter } from 'node:events';
-import type { InfergateConfig } from '@infergate/common';
+import { validateOptions } from '@infergate/common';
+import { ThrottlingModuleOptions } from '@infergate/throttling';
 import { IS_PUBLIC_KEY, RouteMetadataCache } from '@infergate/common';
 import type { Principal } from '@infergate/contracts';
 import { withSpan } from '@infergate/observability';
@@ -57,7 +58,7 @@ function quotaService(): QuotaService {
     { limitsFor: () => limits } as unknown as PlanResolver,
     { nameOf: () => orgName } as unknown as OrganizationNames,
     store,
-    { throttling: { leaseMs: 30_000 } } as InfergateConfig,
+    validateOptions(ThrottlingModuleOptions, { leaseMs: 30_000 }, 'throttling'),
   );
 }
 

@@ -9,7 +9,8 @@
 import 'reflect-metadata';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '@infergate/common';
+import { validateOptions } from '@infergate/common';
+import { IdentityModuleOptions } from '@infergate/identity';
 import { MemoryRevocationStore } from '../libs/identity/src/revocation/memory-revocation.store';
 import { LocalTokenVerifier } from '../libs/identity/src/tokens/local-token.verifier';
 import { VerifiedTokenCache } from '../libs/identity/src/tokens/verified-token.cache';
@@ -18,7 +19,7 @@ const iterations = Math.max(2_000, Number(process.argv[2] ?? 0) || 0);
 const ISSUER = 'https://gateway.bench';
 
 async function main(): Promise<void> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', ISSUER_URL: ISSUER, MASTER_KEY: Buffer.alloc(32, 1).toString('base64') });
+  const config = validateOptions(IdentityModuleOptions, { issuer: ISSUER, masterKey: Buffer.alloc(32, 1).toString('base64') }, 'identity');
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'bench-key', alg: 'ES256', use: 'sig' };
   const verifier = new LocalTokenVerifier(config, { publicJwks: () => Promise.resolve({ keys: [jwk] }) });
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'bench-key' })
       .setIssuer(ISSUER)
-      .setAudience(config.identity.audience)
+      .setAudience(config.audience)
       .setSubject('app-bench')
       .setJti(randomUUID())
       .setIssuedAt(now)

@@ -15,7 +15,9 @@ import { once } from 'node:events';
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { configSchema } from '../libs/common/src/config/config.schema';
+import { validateOptions } from '@infergate/common';
+import { InferenceModuleOptions } from '@infergate/inference';
+import { RegistryOptions } from '@infergate/model-registry';
 import type { ResolvedModelVersion } from '../libs/model-registry/src/model-registry.types';
 import { GatewayMetrics } from '../libs/observability/src/metrics/gateway-metrics';
 import { UpstreamGuards } from '../libs/inference/src/resilience/upstream-guards';
@@ -94,8 +96,8 @@ async function main(): Promise<void> {
   const child = fork(__filename, ['--serve-models'], { execArgv: ['-r', '@swc-node/register'] });
   const [urls] = (await once(child, 'message')) as [ServerUrls];
 
-  const config = configSchema.parse({ inference: { totalTimeoutMs: 2_000, breakerOpenMs: 60_000 } });
-  const pools = new UpstreamPools(config);
+  const config = validateOptions(InferenceModuleOptions, { totalTimeoutMs: 2_000, breakerOpenMs: 60_000 }, 'inference');
+  const pools = new UpstreamPools(new RegistryOptions());
   const client = new UpstreamClient(config, pools, new UpstreamGuards(config, new GatewayMetrics({ processMetrics: false })));
   const healthyVersion = version(urls.healthy, 'healthy');
   let id = 0;

@@ -1,7 +1,7 @@
 // Prints (or with --write, puts into README.md) the configuration reference generated from CONFIG_SETTINGS.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderConfigReference, replaceConfigReference } from '../libs/common/src/config/config-reference';
+import { renderConfigReference, replaceConfigReference } from '../apps/gateway/src/config/config-reference';
 
 const readmePath = join(__dirname, '..', 'README.md');
 if (process.argv.includes('--write')) {

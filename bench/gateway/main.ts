@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '@infergate/audit';
-import { loadConfig } from '@infergate/common';
 // Not part of the library's public surface: only this bench entry reaches for it.
 import { ObservabilityHooks } from '../../libs/observability/src/http/observability-hooks';
+import { loadConfig } from '../../apps/gateway/src/config';
 import { serve } from '../../apps/gateway/src/serve';
 import { PassthroughModule } from './passthrough.module';
 

@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 auditEventWriterContract('AuditEventWriter (PostgreSQL)', {
-  testbed: () => auditTestbed({ DATABASE_URL: databaseUrl, AUDIT_FLUSH_INTERVAL_MS: '60000' }),
+  testbed: () => auditTestbed({ databaseUrl, flushIntervalMs: 60000 }),
   /** to_jsonb keeps types and microseconds. */
   storedLiterals: async (dataSource) =>
     (await dataSource.query<{ row: string }[]>(`SELECT to_jsonb(e)::text AS row FROM audit_events e ORDER BY id`)).map((r) => r.row),

@@ -3,11 +3,11 @@ import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
-import { ServiceUnavailableException, type InfergateConfig } from '@infergate/common';
+import { ServiceUnavailableException } from '@infergate/common';
 import { REDIS_COMMAND_TIMEOUT_MS } from '@infergate/database';
 import type { RateLimitDecision, RateLimitRequest } from '../../libs/throttling/src/rate-limit.types';
 import { RedisRateLimitStore } from '../../libs/throttling/src/stores/redis-rate-limit.store';
-import { ResilientRateLimitStore } from '../../libs/throttling/src/stores/resilient-rate-limit.store';
+import { ResilientRateLimitStore, type ResilientConfig } from '../../libs/throttling/src/stores/resilient-rate-limit.store';
 import { timerLag } from '../support/timer-lag';
 
 /** A redis-server of its own, so that killing it disturbs no other suite. */
@@ -89,7 +89,7 @@ async function until(check: () => boolean, ms = 5_000): Promise<void> {
 }
 
 const config = (failMode: 'fail-closed' | 'fail-open', expectedReplicas = 3) =>
-  ({ throttling: { failMode, expectedReplicas } }) as unknown as InfergateConfig;
+  ({ throttling: { failMode, expectedReplicas } }) satisfies ResilientConfig;
 
 let counter = 0;
 function request(): RateLimitRequest {

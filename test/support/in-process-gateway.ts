@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGateway } from '../../apps/gateway/src/gateway';
-import { Environment, loadConfig } from '@infergate/common';
+import { Environment } from '@infergate/common';
+import { loadConfig } from '../../apps/gateway/src/config';
 import { DatabaseService } from '@infergate/database';
 
 /**

@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthorizationModule } from '@infergate/authorization';
-import { ConfigModule, InfergateConfig } from '@infergate/common';
+import { AuditModule } from '@infergate/audit';
 import { DatabaseModule } from '@infergate/database';
-import { ApiKeysModule, OAuthModule, TenancyDirectoryModule } from '@infergate/identity';
-import { ModelRegistryCoreModule } from '@infergate/model-registry';
+import { IdentityModule } from '@infergate/identity';
+import { ModelRegistryModule } from '@infergate/model-registry';
+import { ConfigModule, InfergateConfig } from '../../gateway/src/config';
 import { API_KEYS_COMMANDS } from './commands/api-keys.command';
 import { AUDIT_COMMANDS } from './commands/audit.command';
 import { APPS_COMMANDS } from './commands/apps.command';
@@ -23,12 +24,12 @@ export class CliModule {
       module: CliModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ connectOnStart: false }),
-        AuthorizationModule.forRoot(),
-        TenancyDirectoryModule,
-        ApiKeysModule,
-        OAuthModule,
-        ModelRegistryCoreModule,
+        DatabaseModule.forRoot({ database: config.database, redis: config.redis, connectOnStart: false }),
+        AuditModule.forRoot(config.audit),
+        // The services only: the CLI mounts no HTTP API.
+        IdentityModule.forRoot({ ...config.identity, bootstrap: config.bootstrap }),
+        AuthorizationModule.forRoot(config.authorization),
+        ModelRegistryModule.forRoot(config.registry),
       ],
       providers: [
         MigrateCommand,

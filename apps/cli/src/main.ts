@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
-import { ConfigurationError, InfergateConfig, loadConfig } from '@infergate/common';
+import { ConfigurationError } from '@infergate/common';
+import { InfergateConfig, loadConfig } from '../../gateway/src/config';
 import { CliModule } from './cli.module';
 import { CliOutput } from './cli-output';
 

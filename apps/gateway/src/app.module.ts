@@ -1,20 +1,23 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { AuditModule, AuditServerModule } from '@infergate/audit';
+import { AuditModule } from '@infergate/audit';
 import { AuthorizationModule, PoliciesGuard } from '@infergate/authorization';
-import { ConfigModule, InfergateConfig, LoggingModule, ProblemDetailsFilter } from '@infergate/common';
+import { LoggingModule, ProblemDetailsFilter } from '@infergate/common';
 import { DatabaseModule } from '@infergate/database';
 import { HealthModule } from '@infergate/health';
 import { InferenceModule } from '@infergate/inference';
 import { ModelRegistryModule } from '@infergate/model-registry';
 import { ObservabilityModule } from '@infergate/observability';
-import { ACCESS_POLICY } from '@infergate/contracts';
 import { AuthenticationGuard, IdentityModule } from '@infergate/identity';
 import { RateLimitGuard, ThrottlingModule } from '@infergate/throttling';
 import { ProblemValidationPipe, ValidationPipeModule } from '@infergate/validation';
 import { AnomalyAuditModule } from './anomaly-audit.module';
+import { ConfigModule, InfergateConfig } from './config';
 
-/** Composition only: which modules make up the gateway, and the global guards, pipes and filters. */
+/**
+ * Composition only: which modules make up the gateway, each given its own slice of the configuration
+ * and asked for the HTTP APIs the gateway serves, and the global guards, pipes and filters.
+ */
 @Module({})
 export class AppModule {
   static register(config: InfergateConfig, extra: ModuleMetadata['imports'] = []): DynamicModule {
@@ -22,18 +25,28 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule,
-        ObservabilityModule,
-        DatabaseModule.forRoot({ connectOnStart: true }),
-        AuditModule,
+        LoggingModule.forRoot(config.log),
+        ObservabilityModule.forRoot({ ...config.observability, metricsEndpoint: true }),
+        DatabaseModule.forRoot({ database: config.database, redis: config.redis, connectOnStart: true }),
+        AuditModule.forRoot({ ...config.audit, queryApi: true, retention: true }),
         AnomalyAuditModule,
-        AuditServerModule.forRoot({ accessPolicy: ACCESS_POLICY }),
-        HealthModule,
-        IdentityModule.forRoot(),
-        AuthorizationModule.forRoot(),
-        ThrottlingModule.forRoot(),
-        ModelRegistryModule.forRoot(),
-        InferenceModule,
+        HealthModule.forRoot(config.shutdown),
+        IdentityModule.forRoot({
+          ...config.identity,
+          bootstrap: config.bootstrap,
+          mtls: { clientCaFile: config.server.tls.clientCaFile, trustedProxyCidrs: config.server.trustedProxyCidrs },
+          oauthServer: true,
+          adminApi: true,
+        }),
+        AuthorizationModule.forRoot({ ...config.authorization, explainApi: true }),
+        // The plan files are watched like the policy files (POLICY_WATCH).
+        ThrottlingModule.forRoot({ ...config.throttling, watchPlans: config.authorization.watchPolicies, usageApi: true }),
+        ModelRegistryModule.forRoot({ ...config.registry, adminApi: true }),
+        InferenceModule.forRoot({
+          ...config.inference,
+          modelsDir: config.registry.modelsDir,
+          seedDemoModel: config.registry.seedDemoModel ?? config.profile === 'embedded',
+        }),
         ValidationPipeModule,
         ...extra,
       ],

@@ -7,7 +7,6 @@ import type { SecureContextOptions, TlsOptions, TLSSocket } from 'node:tls';
 import {
   GATEWAY_LOGGERS,
   GatewayLoggers,
-  InfergateConfig,
   installCheapAsyncResourceBind,
   PinoNestLogger,
   registerAccessLog,
@@ -17,6 +16,7 @@ import {
 import { DrainService } from '@infergate/health';
 import { registerPreAuthLimiter } from '@infergate/throttling';
 import { AppModule } from './app.module';
+import type { InfergateConfig } from './config';
 
 export interface GatewayOptions {
   /** Additional modules, for tests that need a route of their own. */

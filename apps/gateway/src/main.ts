@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ConfigurationError, InfergateConfig, loadConfig } from '@infergate/common';
+import { ConfigurationError } from '@infergate/common';
+import { InfergateConfig, loadConfig } from './config';
 import { serve } from './serve';
 
 /** Validates configuration (one line per problem, exit 1), then serves until SIGTERM. */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { InfergateConfig } from '@infergate/common';
 import { DrainService } from '@infergate/health';
+import type { InfergateConfig } from './config';
 import { createGateway, GatewayOptions } from './gateway';
 
 /**

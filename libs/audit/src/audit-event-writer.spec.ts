@@ -9,7 +9,7 @@ import { AuditChain } from './chain/audit-chain';
 const handle = (dataSource: DataSource) => (dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
 
 auditEventWriterContract(`${AuditEventWriter.name} (SQLite)`, {
-  testbed: () => auditTestbed({ AUDIT_FLUSH_INTERVAL_MS: '60000' }),
+  testbed: () => auditTestbed({ flushIntervalMs: 60000 }),
   /** quote() tells text, integer, real and NULL apart. */
   storedLiterals: (dataSource) => {
     const columns = dataSource.getMetadata(AuditEventEntity).columns.map((column) => `quote("${column.databaseName}")`);

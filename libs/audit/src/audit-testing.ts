@@ -3,13 +3,14 @@ import { Global, Module, type INestApplicationContext } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigModule, loadConfig, type Environment } from '@infergate/common';
+import { type OptionsInput } from '@infergate/common';
 import type { DataSource } from 'typeorm';
 import { DatabaseModule, DatabaseService } from '@infergate/database';
 import { GatewayMetrics } from '@infergate/observability';
 import type { AuditEventInput } from './audit-event';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditModule } from './audit.module';
+import { type AuditOptions } from './audit.options';
 import { AuditService } from './audit.service';
 import { AuditChain } from './chain/audit-chain';
 
@@ -28,11 +29,21 @@ export interface AuditTestbed {
 }
 
 /** AuditModule on a migrated SQLite file and a spool directory of its own, for the audit specs. */
-export async function auditTestbed(env: Environment = {}, dir = mkdtempSync(join(tmpdir(), 'infergate-audit-'))): Promise<AuditTestbed> {
-  const spoolDir = join(dir, 'spool');
-  const config = loadConfig({ SQLITE_PATH: join(dir, 'db.sqlite'), AUDIT_SPOOL_DIR: spoolDir, ...env });
+/** AuditModule's options for the testbed, and the database: PostgreSQL at `databaseUrl`, or SQLite at `sqlitePath`. */
+export type AuditTestbedOptions = OptionsInput<AuditOptions> & { databaseUrl?: string; sqlitePath?: string };
+
+export async function auditTestbed(
+  options: AuditTestbedOptions = {},
+  dir = mkdtempSync(join(tmpdir(), 'infergate-audit-')),
+): Promise<AuditTestbed> {
+  const { databaseUrl, sqlitePath, ...audit } = options;
+  const spoolDir = audit.spoolDir ?? join(dir, 'spool');
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), TestMetricsModule, DatabaseModule.forRoot({ connectOnStart: false }), AuditModule],
+    imports: [
+      TestMetricsModule,
+      DatabaseModule.forRoot({ database: { url: databaseUrl, sqlitePath: sqlitePath ?? join(dir, 'db.sqlite') }, connectOnStart: false }),
+      AuditModule.forRoot({ ...audit, spoolDir }),
+    ],
   }).compile();
   moduleRef.useLogger(false);
   const app = await moduleRef.init();

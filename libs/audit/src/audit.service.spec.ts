@@ -8,7 +8,7 @@ describe(AuditService.name, () => {
   let bed: AuditTestbed;
 
   beforeEach(async () => {
-    bed = await auditTestbed({ AUDIT_FLUSH_INTERVAL_MS: '60000', AUDIT_BATCH_SIZE: '5' });
+    bed = await auditTestbed({ flushIntervalMs: 60000, batchSize: 5 });
   });
 
   afterEach(async () => {

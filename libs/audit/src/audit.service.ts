@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
-import { DatabaseService } from '@infergate/database';
+import { DATABASE_OPTIONS, DatabaseService, type DatabaseConnectionOptions, type DatabaseModuleOptions } from '@infergate/database';
 import { GatewayMetrics } from '@infergate/observability';
 import { AuditEventInput } from './audit-event';
+import { AUDIT_OPTIONS, type AuditOptions } from './audit.options';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditEventWriter } from './audit-event-writer';
 import { AuditChain } from './chain/audit-chain';
@@ -45,13 +45,14 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
 
   constructor(
     private readonly database: DatabaseService,
-    @Inject(APP_CONFIG) config: InfergateConfig,
+    @Inject(AUDIT_OPTIONS) options: AuditOptions,
+    @Inject(DATABASE_OPTIONS) databaseOptions: DatabaseModuleOptions,
     @Optional() private readonly metrics?: GatewayMetrics,
   ) {
-    this.batchSize = config.audit.batchSize;
-    this.flushIntervalMs = config.audit.flushIntervalMs;
+    this.batchSize = options.batchSize;
+    this.flushIntervalMs = options.flushIntervalMs;
     this.maxQueued = Math.max(10_000, this.batchSize * 10);
-    this.spool = new AuditSpool(AuditSpool.rootFor(config.audit.spoolDir, databaseIdentity(config)), this.chain.id);
+    this.spool = new AuditSpool(AuditSpool.rootFor(options.spoolDir, databaseIdentity(databaseOptions.database)), this.chain.id);
     this.writer = new AuditEventWriter(database.dataSource);
   }
 
@@ -238,8 +239,8 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
 }
 
 /** Which database the spool belongs to, without credentials: a spool is only replayed into its own database. */
-function databaseIdentity(config: InfergateConfig): string {
-  const { url, sqlitePath } = config.database;
+function databaseIdentity(database: DatabaseConnectionOptions): string {
+  const { url, sqlitePath } = database;
   if (!url) return `sqlite:${resolve(sqlitePath)}`;
   try {
     const parsed = new URL(url);

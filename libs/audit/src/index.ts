@@ -6,6 +6,7 @@ export * from './chain/audit-chain';
 export * from './chain/chain-verifier';
 export * from './audit.service';
 export * from './audit.module';
+export * from './audit.options';
 export * from './retention/audit-retention.service';
 export * from './query/audit-events.query';
 export * from './query/audit-event.view';

@@ -1,10 +1,9 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigModule, loadConfig } from '@infergate/common';
+import { AuditModule } from '@infergate/audit';
 import { DatabaseModule, DatabaseService } from '@infergate/database';
 import { ACCESS_POLICY, type AccessPolicy } from '@infergate/contracts';
 import { testPrincipal } from './ability/ability-testing';
@@ -21,17 +20,16 @@ describe(AuthorizationModule.name, () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'infergate-authz-'));
-    const config = loadConfig({
-      SQLITE_PATH: join(dir, 'db.sqlite'),
-      MASTER_KEY: randomBytes(32).toString('base64'),
-      POLICY_DIR: join(__dirname, '../../../policies'),
-      POLICY_WATCH: 'false',
-    });
     const moduleRef = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ connectOnStart: false }),
-        AuthorizationModule.forRoot({ maxEntries: 100 }),
+        DatabaseModule.forRoot({ database: { sqlitePath: join(dir, 'db.sqlite') }, connectOnStart: false }),
+        AuditModule.forRoot({ spoolDir: join(dir, 'spool') }),
+        AuthorizationModule.forRoot({
+          policyDir: join(__dirname, '../../../policies'),
+          watchPolicies: false,
+          maxEntries: 100,
+          explainApi: true,
+        }),
       ],
     }).compile();
     moduleRef.useLogger(false);

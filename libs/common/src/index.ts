@@ -1,8 +1,4 @@
-export * from './config/config.schema';
-export * from './config/config.loader';
-export * from './config/config.safety';
-export * from './config/config.module';
-export * from './config/config-reference';
+export * from './config';
 export * from './errors/problem';
 export * from './errors/problem.exception';
 export * from './errors/problem-details.filter';
@@ -13,6 +9,7 @@ export * from './http/json-body';
 export * from './http/body-parsers';
 export * from './http/route-metadata';
 export * from './logging/log-redaction';
+export * from './logging/log.options';
 export * from './logging/logging.module';
 export * from './logging/access-log';
 export * from './logging/loggers';

@@ -1,5 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
-import type { InfergateConfig } from '@infergate/common';
+import type { DatabaseConnectionOptions } from './database.options';
 import { MIGRATIONS } from './migrations';
 
 export const MIGRATIONS_TABLE = 'infergate_migrations';
@@ -8,7 +8,7 @@ export const MIGRATIONS_TABLE = 'infergate_migrations';
  * TypeORM options for the configured database: PostgreSQL when a URL is given, otherwise the
  * embedded SQLite file. `synchronize` is never on; the schema only changes through migrations.
  */
-export function dataSourceOptions(config: InfergateConfig): DataSourceOptions {
+export function dataSourceOptions(database: DatabaseConnectionOptions): DataSourceOptions {
   const common = {
     synchronize: false,
     migrationsRun: false,
@@ -17,14 +17,14 @@ export function dataSourceOptions(config: InfergateConfig): DataSourceOptions {
     // Failures surface as exceptions and are logged by their handlers; TypeORM's own console logger stays off.
     logging: false,
   };
-  if (config.database.url) {
+  if (database.url) {
     return {
       ...common,
       type: 'postgres',
-      url: config.database.url,
+      url: database.url,
       applicationName: 'infergate',
-      connectTimeoutMS: config.database.connectTimeoutMs,
-      poolSize: config.database.poolSize,
+      connectTimeoutMS: database.connectTimeoutMs,
+      poolSize: database.poolSize,
       // pg keeps retrying idle clients on its own; a dead server must not crash the process.
       extra: { idleTimeoutMillis: 30_000 },
     };
@@ -32,7 +32,7 @@ export function dataSourceOptions(config: InfergateConfig): DataSourceOptions {
   return {
     ...common,
     type: 'better-sqlite3',
-    database: config.database.sqlitePath,
+    database: database.sqlitePath,
     prepareDatabase: (db: { pragma(source: string): unknown }) => {
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');

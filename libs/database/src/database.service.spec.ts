@@ -2,7 +2,7 @@ import { Test } from '@nestjs/testing';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigModule, loadConfig, ServiceUnavailableException } from '@infergate/common';
+import { ServiceUnavailableException } from '@infergate/common';
 import { DatabaseModule } from './database.module';
 import { DatabaseService } from './database.service';
 import { MIGRATIONS } from './migrations';
@@ -16,9 +16,8 @@ describe(DatabaseService.name, () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   async function create(sqlitePath: string, connectOnStart: boolean) {
-    const config = loadConfig({ SQLITE_PATH: sqlitePath });
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ connectOnStart })],
+      imports: [DatabaseModule.forRoot({ database: { sqlitePath }, connectOnStart })],
     }).compile();
     const app = await moduleRef.init();
     return { app, sut: app.get(DatabaseService) };

@@ -3,15 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
-import { APP_CONFIG, InfergateConfig, ServiceUnavailableException } from '@infergate/common';
+import { ServiceUnavailableException } from '@infergate/common';
+import { DATABASE_OPTIONS, type DatabaseModuleOptions } from './database.options';
 import { pendingMigrationNames, revertLastMigration, runPendingMigrations } from './migration-lock';
-
-/** How the process uses the database: a server connects and migrates by itself, the CLI on command. */
-export interface DatabaseOptions {
-  connectOnStart: boolean;
-}
-
-export const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
 
 export type DatabaseState = 'connecting' | 'migrating' | 'ready' | 'failed';
 
@@ -36,8 +30,7 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(
     @InjectDataSource() readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
-    @Inject(DATABASE_OPTIONS) private readonly options: DatabaseOptions,
+    @Inject(DATABASE_OPTIONS) private readonly options: DatabaseModuleOptions,
   ) {}
 
   get state(): DatabaseState {
@@ -55,7 +48,7 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
   /** Connects once, throwing on failure. */
   async connect(): Promise<void> {
     if (this.dataSource.isInitialized) return;
-    if (this.driver === 'sqlite') mkdirSync(dirname(this.config.database.sqlitePath), { recursive: true });
+    if (this.driver === 'sqlite') mkdirSync(dirname(this.options.database.sqlitePath), { recursive: true });
     await this.dataSource.initialize();
   }
 
@@ -122,7 +115,7 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
     if (this.currentState !== 'ready') return false;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.config.database.connectTimeoutMs);
+      timer = setTimeout(() => resolve(false), this.options.database.connectTimeoutMs);
     });
     const query = this.dataSource.query('SELECT 1').then(
       () => true,

@@ -1,4 +1,5 @@
 export * from './database.module';
+export * from './database.options';
 export * from './database.service';
 export * from './data-source.options';
 export * from './migration-lock';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
+import { SHUTDOWN_OPTIONS, type ShutdownOptions } from './shutdown.options';
 
 /** Something that can be closed, i.e. the Nest application. */
 export interface Closable {
@@ -21,7 +21,7 @@ export class DrainService {
   private inFlight = 0;
   private drainingSince?: number;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: InfergateConfig) {}
+  constructor(@Inject(SHUTDOWN_OPTIONS) private readonly options: ShutdownOptions) {}
 
   get draining(): boolean {
     return this.drainingSince !== undefined;
@@ -53,7 +53,7 @@ export class DrainService {
   async drainAndClose(app: Closable, signal: string): Promise<boolean> {
     if (this.draining) return false;
     this.drainingSince = Date.now();
-    const { drainDelayMs, graceMs } = this.config.shutdown;
+    const { drainDelayMs, graceMs } = this.options;
     this.logger.log({ event: 'shutdown.draining', signal, inFlight: this.inFlight, drainDelayMs, graceMs }, 'draining');
 
     const deadline = this.drainingSince + graceMs;

@@ -5,3 +5,4 @@ export * from './indicators/drain.health';
 export * from './indicators/migrations.health';
 export * from './indicators/redis.health';
 export * from './health.module';
+export * from './shutdown.options';

@@ -2,8 +2,7 @@ import { FactoryProvider, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { AuditModule } from '@infergate/audit';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
-import { REDIS_CLIENT } from '@infergate/database';
+import { DatabaseCoreModule, REDIS_CLIENT, REDIS_KEY_PREFIX } from '@infergate/database';
 import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { FailedAuthLimiter } from './authentication/failed-auth.limiter';
 import { MasterKey } from './crypto/master-key';
@@ -35,15 +34,15 @@ export const IDENTITY_ENTITIES = [
 
 const revocationStoreProvider: FactoryProvider<RevocationStore> = {
   provide: REVOCATION_STORE,
-  inject: [APP_CONFIG, REDIS_CLIENT],
-  useFactory: (config: InfergateConfig, redis: Redis | null) =>
-    redis ? new RedisRevocationStore(redis, config.redis.keyPrefix) : new MemoryRevocationStore(),
+  inject: [REDIS_KEY_PREFIX, REDIS_CLIENT],
+  useFactory: (keyPrefix: string, redis: Redis | null) =>
+    redis ? new RedisRevocationStore(redis, keyPrefix) : new MemoryRevocationStore(),
 };
 
 /** What every part of the identity module shares: entities, the master key, revocation, failure limiting. */
 @Module({
-  imports: [TypeOrmModule.forFeature(IDENTITY_ENTITIES), AuditModule],
+  imports: [TypeOrmModule.forFeature(IDENTITY_ENTITIES), DatabaseCoreModule, AuditModule],
   providers: [MasterKey, SecretBox, revocationStoreProvider, RevocationService, FailedAuthLimiter],
-  exports: [TypeOrmModule, AuditModule, MasterKey, SecretBox, REVOCATION_STORE, RevocationService, FailedAuthLimiter],
+  exports: [TypeOrmModule, DatabaseCoreModule, AuditModule, MasterKey, SecretBox, REVOCATION_STORE, RevocationService, FailedAuthLimiter],
 })
 export class IdentityCoreModule {}

@@ -1,4 +1,5 @@
 export * from './identity.module';
+export * from './identity.options';
 export * from './identity-core.module';
 export * from './authentication/authentication.guard';
 export * from './authentication/authentication.errors';

@@ -1,4 +1,5 @@
 export * from './inference.module';
+export * from './inference.options';
 export * from './backends/model-backend';
 export * from './backends/model-backend.registry';
 export * from './backends/backend-call';

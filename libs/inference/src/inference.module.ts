@@ -1,7 +1,12 @@
-import { Module } from '@nestjs/common';
+import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AuditModule } from '@infergate/audit';
+import { composeLibModule, type OptionsInput } from '@infergate/common';
+import { DatabaseCoreModule } from '@infergate/database';
+import { ModelRegistryCoreModule } from '@infergate/model-registry';
+import { ThrottlingCoreModule } from '@infergate/throttling';
 import { ValidationModule } from '@infergate/validation';
+import { INFERENCE_OPTIONS, InferenceModuleOptions } from './inference.options';
 import { HttpJsonModelBackend } from './backends/http-json.backend';
 import { KserveV2ModelBackend } from './backends/kserve-v2.backend';
 import { ModelBackendRegistry } from './backends/model-backend.registry';
@@ -40,28 +45,63 @@ const INTERCEPTORS = [
   InferencePipelineInterceptor,
 ];
 
+/** Holds InferenceModule's options (see composeLibModule). */
+@Module({})
+export class InferenceOptionsHolder {}
+
+/** The options as the application passed them (before validation and defaults). */
+export const INFERENCE_MODULE_OPTIONS = Symbol('INFERENCE_MODULE_OPTIONS');
+
+export const {
+  ConfigurableModuleClass: ConfigurableInferenceModule,
+  OPTIONS_TYPE: INFERENCE_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: INFERENCE_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<OptionsInput<InferenceModuleOptions>>({
+  moduleName: 'Inference',
+  optionsInjectionToken: INFERENCE_MODULE_OPTIONS,
+})
+  .setClassMethodName('forRoot')
+  .setExtras({}, (definition): DynamicModule =>
+    composeLibModule(definition, {
+      holder: InferenceOptionsHolder,
+      rawToken: INFERENCE_MODULE_OPTIONS,
+      token: INFERENCE_OPTIONS,
+      type: InferenceModuleOptions,
+      scope: 'inference',
+      imports: [
+        DatabaseCoreModule,
+        AuditModule,
+        ValidationModule,
+        ModelRegistryCoreModule,
+        ThrottlingCoreModule,
+        UpstreamModule,
+        DiscoveryModule,
+      ],
+      controllers: [NativeInferenceController, KserveV2Controller, OpenAiController],
+      providers: [
+        OnnxSessionPool,
+        OnnxBackend,
+        PiiScreen,
+        InferenceCostCharger,
+        ...MODEL_BACKENDS,
+        ModelBackendRegistry,
+        ...INTERCEPTORS,
+        InferenceService,
+        ModelStatusService,
+        DemoModelSeeder,
+      ],
+      exports: [InferenceService, OnnxBackend, ModelBackendRegistry],
+    }),
+  )
+  .build();
+
 /**
  * Inference: the native, KServe v2 and OpenAI-compatible surfaces, InferenceService over one
  * ModelBackend per backend kind (the in-process ONNX runtime, the upstream client with its resilience),
- * the interceptors around every call, and the demo model seeding. Needs the registry
- * (ModelRegistryModule.forRoot(): MODEL_RESOLVER, ModelRegistryService), throttling (RATE_LIMIT_STORE),
- * the database, identity and the global config and metrics modules in the application.
+ * the interceptors around every call, and the demo model seeding. Usage:
+ * `InferenceModule.forRoot({ totalTimeoutMs, modelsDir, seedDemoModel })`. Needs the registry
+ * (ModelRegistryModule.forRoot) and throttling (ThrottlingModule.forRoot) options, the database,
+ * identity, and the metrics module in the application.
  */
-@Module({
-  imports: [AuditModule, ValidationModule, UpstreamModule, DiscoveryModule],
-  controllers: [NativeInferenceController, KserveV2Controller, OpenAiController],
-  providers: [
-    OnnxSessionPool,
-    OnnxBackend,
-    PiiScreen,
-    InferenceCostCharger,
-    ...MODEL_BACKENDS,
-    ModelBackendRegistry,
-    ...INTERCEPTORS,
-    InferenceService,
-    ModelStatusService,
-    DemoModelSeeder,
-  ],
-  exports: [InferenceService, OnnxBackend, ModelBackendRegistry],
-})
-export class InferenceModule {}
+@Module({})
+export class InferenceModule extends ConfigurableInferenceModule {}

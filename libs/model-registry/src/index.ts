@@ -1,5 +1,6 @@
 export * from './model-registry.types';
 export * from './model-registry.module';
+export * from './model-registry.options';
 export * from './model-registry.errors';
 export { MODEL_REGISTRY_ENTITIES, ModelEntity, ModelVersionEntity, ModelAliasEntity, ModelStageTransitionEntity } from './entities';
 export * from './dto/model.dto';

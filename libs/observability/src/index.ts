@@ -3,6 +3,7 @@ export * from './metrics/http-metrics.recorder';
 export * from './metrics/label-children';
 export * from './metrics/management-server';
 export * from './observability.module';
+export * from './observability.options';
 export * from './tracing/tracing';
 export * from './tracing/tracing.service';
 export * from './anomaly/anomaly.types';

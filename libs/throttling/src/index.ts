@@ -1,5 +1,6 @@
 export * from './rate-limit.types';
 export * from './throttling.module';
+export * from './throttling.options';
 export * from './guard/charges';
 export * from './guard/rate-limit-headers';
 export * from './guard/rate-limit.errors';

@@ -1,5 +1,7 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { composeLibModule, type OptionsInput } from '@infergate/common';
+import { DatabaseCoreModule } from '@infergate/database';
 import { OrganizationNames } from './guard/organization-names';
 import { PLAN_THROTTLER, RateLimitGuard } from './guard/rate-limit.guard';
 import { QuotaService } from './quota/quota.service';
@@ -7,29 +9,59 @@ import { RateLimitThrottlerStorage } from './guard/throttler-storage.adapter';
 import { PlansModule } from './plans';
 import { RATE_LIMIT_STORE, type RateLimitStore } from './rate-limit.types';
 import { rateLimitStoreProvider } from './stores';
+import { THROTTLING_OPTIONS, ThrottlingModuleOptions } from './throttling.options';
 import { UsageController } from './usage/usage.controller';
 import { UsageService } from './usage/usage.service';
 
 /** The RATE_LIMIT_STORE (memory or Redis, per configuration), shared by the throttler and the usage API. */
-@Module({ providers: [rateLimitStoreProvider], exports: [RATE_LIMIT_STORE] })
+@Module({ imports: [DatabaseCoreModule], providers: [rateLimitStoreProvider], exports: [RATE_LIMIT_STORE] })
 class RateLimitStoreModule {}
 
 /**
- * Throttling on @nestjs/throttler: its module with the plan throttler as its `default` one (so that
- * @SkipThrottle() and @Throttle({ default: … }) address it) and the RATE_LIMIT_STORE as its storage,
- * the plans, the RateLimitGuard (register it as APP_GUARD 3 with `useExisting`), the QuotaService
- * (units charged by handlers after the guard), and GET /v1/usage. The pre-auth limiter is a Fastify
- * hook: see registerPreAuthLimiter.
+
+ * The guard, the QuotaService (units charged by handlers after the guard), the store and the plans,
+ * for modules that charge or read limits (inference imports it). Static, so that every importer
+ * shares one guard and one store; it reads THROTTLING_OPTIONS, which ThrottlingModule.forRoot
+ * provides, and @nestjs/throttler's options (its module is global).
  */
+@Module({
+  imports: [DatabaseCoreModule, RateLimitStoreModule, PlansModule.forRoot()],
+  providers: [OrganizationNames, QuotaService, RateLimitGuard, UsageService],
+  exports: [RateLimitGuard, QuotaService, UsageService, RateLimitStoreModule, PlansModule],
+})
+export class ThrottlingCoreModule {}
+
+/** What ThrottlingModule mounts besides the guard; off unless asked for. */
+export interface ThrottlingModuleExtras {
+  /** `GET /v1/usage`: the caller's plan, quota consumption and limits. */
+  usageApi?: boolean;
+}
+
+/** Holds ThrottlingModule's options (see composeLibModule). */
 @Module({})
-export class ThrottlingModule {
-  static forRoot(): DynamicModule {
-    return {
-      module: ThrottlingModule,
-      global: true,
+export class ThrottlingOptionsHolder {}
+
+/** The options as the application passed them (before validation and defaults). */
+export const THROTTLING_MODULE_OPTIONS = Symbol('THROTTLING_MODULE_OPTIONS');
+
+export const {
+  ConfigurableModuleClass: ConfigurableThrottlingModule,
+  OPTIONS_TYPE: THROTTLING_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: THROTTLING_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<OptionsInput<ThrottlingModuleOptions>>({
+  moduleName: 'Throttling',
+  optionsInjectionToken: THROTTLING_MODULE_OPTIONS,
+})
+  .setClassMethodName('forRoot')
+  .setExtras<ThrottlingModuleExtras>({ usageApi: false }, (definition, extras): DynamicModule =>
+    composeLibModule(definition, {
+      holder: ThrottlingOptionsHolder,
+      rawToken: THROTTLING_MODULE_OPTIONS,
+      token: THROTTLING_OPTIONS,
+      type: ThrottlingModuleOptions,
+      scope: 'throttling',
       imports: [
-        RateLimitStoreModule,
-        PlansModule.forRoot(),
+        ThrottlingCoreModule,
         ThrottlerModule.forRootAsync({
           imports: [RateLimitStoreModule],
           inject: [RATE_LIMIT_STORE],
@@ -43,9 +75,18 @@ export class ThrottlingModule {
           }),
         }),
       ],
-      controllers: [UsageController],
-      providers: [OrganizationNames, QuotaService, RateLimitGuard, UsageService],
-      exports: [RateLimitGuard, QuotaService, RateLimitStoreModule, PlansModule],
-    };
-  }
-}
+      controllers: extras.usageApi ? [UsageController] : [],
+      exports: [ThrottlingCoreModule],
+    }),
+  )
+  .build();
+
+/**
+ * Throttling on @nestjs/throttler: its module with the plan throttler as its `default` one (so that
+ * @SkipThrottle() and @Throttle({ default: … }) address it) and the RATE_LIMIT_STORE as its storage,
+ * the plans (`plansDir`), the RateLimitGuard (register it as APP_GUARD 3 with `useExisting`), the
+ * QuotaService and, with `usageApi: true`, GET /v1/usage. The pre-auth limiter is a Fastify hook: see
+ * registerPreAuthLimiter. Usage: `ThrottlingModule.forRoot({ plansDir, usageApi: true })`.
+ */
+@Module({})
+export class ThrottlingModule extends ConfigurableThrottlingModule {}

@@ -12,6 +12,7 @@ export * from './pii/detectors';
 export * from './pii/checksums';
 export * from './query/strict-query-boolean';
 export * from './validation.module';
+export * from './validation.options';
 export * from './pipe/validation-errors';
 export * from './pipe/validation-options';
 export * from './pipe/problem-validation.pipe';

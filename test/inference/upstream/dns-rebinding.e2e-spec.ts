@@ -10,7 +10,9 @@ import {
 import { UpstreamClient, UpstreamPools } from '../../../libs/inference/src/upstream';
 import { UpstreamGuards, UpstreamUnavailableError, toProblem } from '../../../libs/inference/src/resilience';
 import { GatewayMetrics } from '@infergate/observability';
-import { configSchema } from '@infergate/common';
+import { validateOptions } from '@infergate/common';
+import { InferenceModuleOptions } from '@infergate/inference';
+import { RegistryOptions } from '@infergate/model-registry';
 
 /**
  * Registration refuses an endpoint whose name resolves to an internal address, but a name can be made
@@ -47,8 +49,8 @@ describe('DNS rebinding: the address an upstream name resolves to at connect tim
 
   it('connects when the operator allowlisted the range (or the name)', async () => {
     for (const allow of ['127.0.0.0/8', 'localhost']) {
-      const config = configSchema.parse({ registry: { upstreamAllowlist: [allow] }, inference: { totalTimeoutMs: 2_000 } });
-      const pools = new UpstreamPools(config);
+      const config = validateOptions(InferenceModuleOptions, { totalTimeoutMs: 2_000 }, 'inference');
+      const pools = new UpstreamPools(validateOptions(RegistryOptions, { upstreamAllowlist: [allow] }, 'registry'));
       const client = new UpstreamClient(config, pools, new UpstreamGuards(config, new GatewayMetrics({ processMetrics: false })));
       try {
         const before = upstream.seen.length;

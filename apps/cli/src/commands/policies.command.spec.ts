@@ -1,7 +1,7 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InfergateConfig } from '@infergate/common';
+import type { InfergateConfig } from '../../../gateway/src/config';
 import { PoliciesTestCommand, PoliciesValidateCommand } from './policies.command';
 
 const SHIPPED = join(__dirname, '../../../../policies');

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
+import { APP_CONFIG, type InfergateConfig } from '../../../gateway/src/config';
 import {
   describeFailure,
   loadPolicySet,

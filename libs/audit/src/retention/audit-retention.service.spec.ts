@@ -1,4 +1,4 @@
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
+import { AUDIT_OPTIONS, type AuditOptions } from '../audit.options';
 import { AuditCheckpointEntity } from '../audit-checkpoint.entity';
 import { AuditEventEntity } from '../audit-event.entity';
 import { auditTestbed, removeTestbedDir, type AuditTestbed } from '../audit-testing';
@@ -15,8 +15,8 @@ describe(AuditRetentionService.name, () => {
   const daysAgo = (days: number) => new Date(now.getTime() - days * DAY);
 
   beforeEach(async () => {
-    bed = await auditTestbed({ AUDIT_RETENTION_DAYS: '30' });
-    sut = new AuditRetentionService(bed.database, bed.audit, bed.app.get<InfergateConfig>(APP_CONFIG));
+    bed = await auditTestbed({ retentionDays: 30 });
+    sut = new AuditRetentionService(bed.database, bed.audit, bed.app.get<AuditOptions>(AUDIT_OPTIONS));
     // seq 1..6 expired, 7 recent, 8 expired (recorded late), 9..10 recent.
     const ages = [90, 80, 70, 60, 50, 40, 5, 45, 2, 1];
     ids = ages.map((age, i) =>

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
 import { DatabaseService, withAdvisoryLock } from '@infergate/database';
 import { AuditCheckpointEntity } from '../audit-checkpoint.entity';
 import { AuditEventEntity } from '../audit-event.entity';
 import { AuditService } from '../audit.service';
+import { AUDIT_OPTIONS, type AuditOptions } from '../audit.options';
 
 /** Of several replicas, one prunes at a time (a PostgreSQL advisory lock; SQLite has one process). */
 export const AUDIT_RETENTION_LOCK_KEY = 7_346_194_001;
@@ -42,7 +42,7 @@ export class AuditRetentionService implements OnModuleInit, OnApplicationShutdow
   constructor(
     private readonly database: DatabaseService,
     private readonly audit: AuditService,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(AUDIT_OPTIONS) private readonly options: AuditOptions,
   ) {}
 
   onModuleInit(): void {
@@ -61,7 +61,7 @@ export class AuditRetentionService implements OnModuleInit, OnApplicationShutdow
 
   /** One pruning run at `now`; the audit events about it are queued before this resolves. */
   async prune(now = new Date()): Promise<RetentionRun> {
-    const cutoff = new Date(now.getTime() - this.config.audit.retentionDays * DAY_MS);
+    const cutoff = new Date(now.getTime() - this.options.retentionDays * DAY_MS);
     const { dataSource } = this.database;
     this.database.repository(AuditEventEntity); // 503 until the schema is current
     const run = await withAdvisoryLock(dataSource, AUDIT_RETENTION_LOCK_KEY, () =>
@@ -103,7 +103,7 @@ export class AuditRetentionService implements OnModuleInit, OnApplicationShutdow
       actor: { type: 'system' },
       details: {
         cutoff: cutoff.toISOString(),
-        retentionDays: this.config.audit.retentionDays,
+        retentionDays: this.options.retentionDays,
         deleted: run.deleted,
         chains: run.chains.length,
         unchainedDeleted: run.unchainedDeleted,

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
+import { DATABASE_OPTIONS, type DatabaseModuleOptions } from '@infergate/database';
 import { dataSourceOptions } from '@infergate/database';
 import { GatewayMetrics } from '@infergate/observability';
 import { AuditCheckpointEntity } from '../audit-checkpoint.entity';
@@ -28,7 +28,7 @@ describe('audit spool', () => {
   let bed: AuditTestbed;
   const beds: AuditTestbed[] = [];
   const open = async () => {
-    const next = await auditTestbed({ AUDIT_FLUSH_INTERVAL_MS: '60000' }, dir);
+    const next = await auditTestbed({ flushIntervalMs: 60000 }, dir);
     beds.push(next);
     return next;
   };
@@ -97,8 +97,8 @@ describe('audit spool', () => {
     expect(lines).toHaveLength(6);
 
     // The batch made it into the database, then the process died before the spool was truncated.
-    const config = bed.app.get<InfergateConfig>(APP_CONFIG);
-    const direct = new DataSource({ ...dataSourceOptions(config), entities: [AuditEventEntity, AuditCheckpointEntity] });
+    const { database } = bed.app.get<DatabaseModuleOptions>(DATABASE_OPTIONS);
+    const direct = new DataSource({ ...dataSourceOptions(database), entities: [AuditEventEntity, AuditCheckpointEntity] });
     await direct.initialize();
     const rows = lines.map((line) => {
       const row = JSON.parse(line) as AuditEventEntity & { occurredAt: string };
@@ -141,10 +141,7 @@ describe('audit spool', () => {
   });
 
   it('spills the memory queue to the spool above its cap, and still stores every event once', async () => {
-    const capped = await auditTestbed(
-      { AUDIT_FLUSH_INTERVAL_MS: '60000', AUDIT_BATCH_SIZE: '1000' },
-      mkdtempSync(join(tmpdir(), 'infergate-cap-')),
-    );
+    const capped = await auditTestbed({ flushIntervalMs: 60000, batchSize: 1000 }, mkdtempSync(join(tmpdir(), 'infergate-cap-')));
     beds.push(capped);
     const append = jest.spyOn(AuditSpool.prototype, 'append');
     try {
@@ -168,7 +165,7 @@ describe('audit spool', () => {
     await bed.database.dataSource.destroy();
     record(bed, 2, 'elsewhere');
     await bed.close();
-    const other = await auditTestbed({ AUDIT_SPOOL_DIR: bed.spoolDir, SQLITE_PATH: join(dir, 'other.sqlite') }, dir);
+    const other = await auditTestbed({ spoolDir: bed.spoolDir, sqlitePath: join(dir, 'other.sqlite') }, dir);
     beds.push(other);
     await other.audit.flush();
     expect(await storedIds(other)).toEqual([]);

@@ -5,7 +5,7 @@ import { POLICY_SOURCE } from './policy.types';
 
 /**
  * Provides the active policy set under POLICY_SOURCE (and as PolicyStore, for reloads), read from
- * `authorization.policyDir` of the injected APP_CONFIG. The application does not start without a
+ * `authorization.policyDir` of the injected AUTHORIZATION_OPTIONS. The application does not start without a
  * valid set.
  */
 @Module({})

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditService } from '@infergate/audit';
-import type { InfergateConfig } from '@infergate/common';
+import type { AuthorizationOptions } from '../authorization.options';
 import { PolicySetError } from './policy-set.loader';
 import { PolicyStore } from './policy.store';
 import type { PolicySet } from './policy.types';
@@ -40,7 +40,7 @@ describe(PolicyStore.name, () => {
   let error: jest.SpyInstance;
 
   function store(watchPolicies: boolean): PolicyStore {
-    const config = { authorization: { policyDir: dir, watchPolicies } } as InfergateConfig;
+    const config: AuthorizationOptions = { policyDir: dir, watchPolicies };
     return new PolicyStore(config, audit as unknown as AuditService);
   }
 
@@ -83,10 +83,7 @@ describe(PolicyStore.name, () => {
     });
 
     it('refuses to start without a policy directory', async () => {
-      sut = new PolicyStore(
-        { authorization: { policyDir: join(dir, 'missing'), watchPolicies: false } } as InfergateConfig,
-        audit as never,
-      );
+      sut = new PolicyStore({ policyDir: join(dir, 'missing'), watchPolicies: false }, audit as never);
       await expect(sut.onModuleInit()).rejects.toMatchObject({
         problems: [expect.stringContaining('cannot read the policy directory (ENOENT)')],
       });

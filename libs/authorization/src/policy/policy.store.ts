@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '@infergate/audit';
-import { APP_CONFIG, HotReloadedSet, type InfergateConfig, type LoadResult, type ReloadAuditEvent } from '@infergate/common';
+import { HotReloadedSet, type LoadResult, type ReloadAuditEvent } from '@infergate/common';
 import { loadPolicySet, PolicySetError } from './policy-set.loader';
 import type { PolicySet, PolicySource } from './policy.types';
+import { AUTHORIZATION_OPTIONS, type AuthorizationOptions } from '../authorization.options';
 
 /**
  * The active policy set, read from `authorization.policyDir`: loaded at start (an invalid or missing
@@ -12,14 +13,14 @@ import type { PolicySet, PolicySource } from './policy.types';
 @Injectable()
 export class PolicyStore extends HotReloadedSet<PolicySet> implements PolicySource {
   constructor(
-    @Inject(APP_CONFIG) config: InfergateConfig,
+    @Inject(AUTHORIZATION_OPTIONS) options: AuthorizationOptions,
     private readonly auditService: AuditService,
   ) {
     super({
       eventPrefix: 'authz.policy',
       label: 'policy set',
-      directory: config.authorization.policyDir,
-      watchFiles: config.authorization.watchPolicies,
+      directory: options.policyDir,
+      watchFiles: options.watchPolicies,
     });
   }
 

@@ -1,7 +1,8 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { APP_CONFIG } from '../config/config.module';
-import { InfergateConfig } from '../config/config.schema';
+import { type OptionsInput } from '../config/lib-module';
+import { validateOptions } from '../config/options-validation';
+import { LogOptions } from './log.options';
 import { createGatewayLoggers, type GatewayLoggers } from './loggers';
 import { PinoNestLogger } from './nest-logger';
 
@@ -10,19 +11,22 @@ export const GATEWAY_LOGGERS = Symbol('GATEWAY_LOGGERS');
 
 /** Structured JSON logs (pino): request id, trace id, principal and org on request lines; credentials redacted. */
 @Global()
-@Module({
-  providers: [
-    {
-      provide: GATEWAY_LOGGERS,
-      inject: [APP_CONFIG],
-      useFactory: (config: InfergateConfig): GatewayLoggers => createGatewayLoggers(config.log.level),
-    },
-    { provide: PinoNestLogger, inject: [GATEWAY_LOGGERS], useFactory: (loggers: GatewayLoggers) => new PinoNestLogger(loggers.app) },
-  ],
-  exports: [GATEWAY_LOGGERS, PinoNestLogger],
-})
+@Module({})
 export class LoggingModule implements OnApplicationShutdown {
   constructor(@Inject(GATEWAY_LOGGERS) private readonly loggers: GatewayLoggers) {}
+
+  /** Global: every module logs. Usage: `LoggingModule.forRoot({ level: 'info' })`. */
+  static forRoot(options: OptionsInput<LogOptions> = {}): DynamicModule {
+    const { level } = validateOptions(LogOptions, options, 'log');
+    return {
+      module: LoggingModule,
+      providers: [
+        { provide: GATEWAY_LOGGERS, useFactory: (): GatewayLoggers => createGatewayLoggers(level) },
+        { provide: PinoNestLogger, inject: [GATEWAY_LOGGERS], useFactory: (loggers: GatewayLoggers) => new PinoNestLogger(loggers.app) },
+      ],
+      exports: [GATEWAY_LOGGERS, PinoNestLogger],
+    };
+  }
 
   /** Lines still queued for stdout go out before the process ends. */
   onApplicationShutdown(): void {

@@ -1,9 +1,12 @@
 import { FactoryProvider, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
+import { DATABASE_OPTIONS, type DatabaseModuleOptions } from '../database.options';
 
 /** Injection token of the shared ioredis client, or null when no Redis is configured. */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+/** Injection token of the prefix every key infergate writes to Redis starts with (`redis.keyPrefix`). */
+export const REDIS_KEY_PREFIX = Symbol('REDIS_KEY_PREFIX');
 
 /**
  * The hard limit on one Redis command. Callers on the request path that must decide faster (the rate
@@ -18,11 +21,11 @@ export const REDIS_COMMAND_TIMEOUT_MS = 1_000;
  */
 export const redisClientProvider: FactoryProvider<Redis | null> = {
   provide: REDIS_CLIENT,
-  inject: [APP_CONFIG],
-  useFactory: (config: InfergateConfig): Redis | null => {
-    if (!config.redis.url) return null;
+  inject: [DATABASE_OPTIONS],
+  useFactory: (options: DatabaseModuleOptions): Redis | null => {
+    if (!options.redis.url) return null;
     const logger = new Logger('Redis');
-    const client = new Redis(config.redis.url, {
+    const client = new Redis(options.redis.url, {
       lazyConnect: false,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

@@ -5,7 +5,8 @@ import { Test } from '@nestjs/testing';
 import { Strategy as PassportBaseStrategy } from 'passport';
 import { Strategy } from 'passport-custom';
 import { AuditService } from '@infergate/audit';
-import { APP_CONFIG, AuthenticationRequiredException, loadConfig } from '@infergate/common';
+import { AuthenticationRequiredException, validateOptions } from '@infergate/common';
+import { IDENTITY_OPTIONS, IdentityModuleOptions } from '../identity.options';
 import type { Principal } from '@infergate/contracts';
 import { CLIENT_CERTIFICATE_READER } from '../mtls/client-certificate';
 import { AuthenticationGuard } from './authentication.guard';
@@ -61,7 +62,10 @@ describe(AuthenticationGuard.name, () => {
     const metadata: ModuleMetadata = {
       imports: [DiscoveryModule],
       providers: [
-        { provide: APP_CONFIG, useValue: loadConfig({ LOG_LEVEL: 'silent', MASTER_KEY: Buffer.alloc(32, 1).toString('base64') }) },
+        {
+          provide: IDENTITY_OPTIONS,
+          useValue: validateOptions(IdentityModuleOptions, { masterKey: Buffer.alloc(32, 1).toString('base64') }, 'identity'),
+        },
         { provide: AuditService, useValue: { record: () => Promise.resolve('') } },
         { provide: CLIENT_CERTIFICATE_READER, useValue: { read: () => undefined } },
         { provide: ACCESS_TOKEN_VERIFIER, useValue: tokens },

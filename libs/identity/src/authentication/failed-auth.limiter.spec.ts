@@ -1,14 +1,14 @@
-import { loadConfig } from '@infergate/common';
+import { validateOptions } from '@infergate/common';
+import { IdentityModuleOptions } from '../identity.options';
 import { AuthenticationThrottledException } from './authentication.errors';
 import { FailedAuthLimiter } from './failed-auth.limiter';
 
 describe(FailedAuthLimiter.name, () => {
-  const config = loadConfig({
-    FAILED_AUTH_SLOW_AFTER: '3',
-    FAILED_AUTH_BLOCK_AFTER: '6',
-    FAILED_AUTH_WINDOW_SECONDS: '60',
-    FAILED_AUTH_BLOCK_SECONDS: '120',
-  });
+  const config = validateOptions(
+    IdentityModuleOptions,
+    { failedAuthSlowAfter: 3, failedAuthBlockAfter: 6, failedAuthWindowSeconds: 60, failedAuthBlockSeconds: 120 },
+    'identity',
+  );
   let sut: FailedAuthLimiter;
   const t0 = 1_000_000;
 

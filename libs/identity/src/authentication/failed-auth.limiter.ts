@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
 import { AuthenticationThrottledException } from './authentication.errors';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.options';
 
 interface SourceRecord {
   failures: number[];
@@ -21,7 +21,7 @@ const MAX_TRACKED_SOURCES = 100_000;
 export class FailedAuthLimiter {
   private readonly sources = new Map<string, SourceRecord>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: InfergateConfig) {}
+  constructor(@Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions) {}
 
   /** Throws AuthenticationThrottledException while `source` is blocked. */
   assertAllowed(source: string, now = Date.now()): void {
@@ -31,7 +31,7 @@ export class FailedAuthLimiter {
 
   /** Records a failure and returns how long to delay the answer (ms). Blocks the source past the limit. */
   recordFailure(source: string, now = Date.now()): number {
-    const { failedAuthSlowAfter, failedAuthBlockAfter, failedAuthWindowSeconds, failedAuthBlockSeconds } = this.config.identity;
+    const { failedAuthSlowAfter, failedAuthBlockAfter, failedAuthWindowSeconds, failedAuthBlockSeconds } = this.options;
     let record = this.sources.get(source);
     if (!record) {
       if (this.sources.size >= MAX_TRACKED_SOURCES) this.evictOldest();

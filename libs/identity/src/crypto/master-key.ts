@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.options';
 
 /** Purposes get independent subkeys, so that a hash made for one can never verify as another. */
 export type KeyPurpose = 'client-secret' | 'api-key' | 'secret-box';
@@ -17,10 +17,8 @@ export class MasterKey {
   private readonly key: Buffer;
   private readonly subkeys = new Map<KeyPurpose, Buffer>();
 
-  constructor(@Inject(APP_CONFIG) config: InfergateConfig) {
-    this.key = config.identity.masterKey
-      ? Buffer.from(config.identity.masterKey, 'base64')
-      : this.loadOrCreate(config.identity.masterKeyFile);
+  constructor(@Inject(IDENTITY_OPTIONS) options: IdentityModuleOptions) {
+    this.key = options.masterKey ? Buffer.from(options.masterKey, 'base64') : this.loadOrCreate(options.masterKeyFile);
   }
 
   /** A 32-byte key for one purpose (HKDF-SHA256). */

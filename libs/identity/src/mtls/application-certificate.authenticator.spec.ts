@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '@infergate/common';
 import { DatabaseService, dataSourceOptions } from '@infergate/database';
 import { ApplicationEntity } from '../tenancy/application.entity';
 import { OrganizationEntity } from '../tenancy/organization.entity';
@@ -27,7 +26,7 @@ describe(ApplicationCertificateAuthenticator.name, () => {
 
   beforeAll(async () => {
     dataSource = new DataSource({
-      ...dataSourceOptions(loadConfig({ SQLITE_PATH: ':memory:' })),
+      ...dataSourceOptions({ sqlitePath: ':memory:', connectTimeoutMs: 5000, poolSize: 10 }),
       entities: [OrganizationEntity, ProjectEntity, ApplicationEntity, RoleBindingEntity],
     });
     await dataSource.initialize();

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { loadConfig } from '@infergate/common';
+import { validateOptions } from '@infergate/common';
+import { IdentityModuleOptions } from '../identity.options';
 import { IssuedCertificate, TestCertificateAuthority, TestPki } from '../../../../test/support/certificates';
 import { TlsClientCertificateReader } from './tls-client-certificate.reader';
 
@@ -50,15 +51,21 @@ describe(TlsClientCertificateReader.name, () => {
   afterAll(() => pki.cleanup());
   afterEach(() => jest.useRealTimers());
 
-  const reader = (env: Record<string, string> = {}) =>
+  /** The mTLS settings the gateway passes to IdentityModule; an empty string clears one, as an empty variable did. */
+  const reader = (mtls: { clientCaFile?: string; trustedProxyCidrs?: string[] } = {}) =>
     new TlsClientCertificateReader(
-      loadConfig({
-        TLS_CERT_FILE: client.certFile,
-        TLS_KEY_FILE: client.keyFile,
-        TLS_CLIENT_CA_FILE: authority.certFile,
-        TRUSTED_PROXY_CIDRS: '10.0.0.0/8',
-        ...env,
-      }),
+      validateOptions(
+        IdentityModuleOptions,
+        {
+          mtls: {
+            clientCaFile: authority.certFile,
+            trustedProxyCidrs: ['10.0.0.0/8'],
+            ...mtls,
+            ...(mtls.clientCaFile === '' ? { clientCaFile: undefined } : {}),
+          },
+        },
+        'identity',
+      ),
     );
 
   describe('on a direct TLS connection', () => {
@@ -102,7 +109,7 @@ describe(TlsClientCertificateReader.name, () => {
     });
 
     it('ignores a Client-Cert header from a client that is not a trusted proxy, on TLS or not', () => {
-      const sut = reader({ TLS_CLIENT_CA_FILE: '' });
+      const sut = reader({ clientCaFile: '' });
       expect(sut.read(request(plainSocket(STRANGER), { 'client-cert': header(client) }))).toBeUndefined();
       expect(sut.read(request(tlsSocket(STRANGER, undefined, false), { 'client-cert': header(client) }))).toBeUndefined();
       expect(sut.read(request(tlsSocket(STRANGER, foreignClient, true), { 'client-cert': header(client) }))).toMatchObject({
@@ -118,7 +125,7 @@ describe(TlsClientCertificateReader.name, () => {
     });
 
     it('ignores every Client-Cert header when no trusted proxy is configured', () => {
-      const sut = reader({ TRUSTED_PROXY_CIDRS: '' });
+      const sut = reader({ trustedProxyCidrs: [] });
       expect(sut.read(request(plainSocket('127.0.0.1'), { 'client-cert': header(client) }))).toBeUndefined();
     });
   });
@@ -165,7 +172,7 @@ describe(TlsClientCertificateReader.name, () => {
       ],
       ['20 KB of base64', () => `:${'A'.repeat(20 * 1024)}:`],
     ])('reads a malformed header (%s) as no certificate', (_case, value) => {
-      const sut = reader({ TLS_CLIENT_CA_FILE: '' });
+      const sut = reader({ clientCaFile: '' });
       expect(() => sut.read(request(plainSocket(PROXY), { 'client-cert': value(client) }))).not.toThrow();
       expect(sut.read(request(plainSocket(PROXY), { 'client-cert': value(client) }))).toBeUndefined();
     });
@@ -175,7 +182,7 @@ describe(TlsClientCertificateReader.name, () => {
     });
 
     it('leaves the chain to the proxy when no client CA bundle is configured', () => {
-      const sut = reader({ TLS_CERT_FILE: '', TLS_KEY_FILE: '', TLS_CLIENT_CA_FILE: '' });
+      const sut = reader({ clientCaFile: '' });
       expect(sut.read(request(plainSocket(PROXY), { 'client-cert': header(foreignClient) }))?.thumbprint).toBe(foreignClient.thumbprint);
     });
 
@@ -193,7 +200,7 @@ describe(TlsClientCertificateReader.name, () => {
       const bundle = pki.createAuthority('Bundle CA');
       const file = `${pki.dir}/bundle.pem`;
       writeFileSync(file, `${bundle.cert}\n${authority.cert}`);
-      const sut = reader({ TLS_CLIENT_CA_FILE: file });
+      const sut = reader({ clientCaFile: file });
       expect(sut.read(request(plainSocket(PROXY), { 'client-cert': header(client) }))?.thumbprint).toBe(client.thumbprint);
       const other = bundle.issueClient('other');
       expect(sut.read(request(plainSocket(PROXY), { 'client-cert': header(other) }))?.thumbprint).toBe(other.thumbprint);

@@ -4,11 +4,11 @@ import type { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
 import { ipInAnyCidr } from '../authentication/ip-match';
 import type { ClientCertificate, ClientCertificateReader } from './client-certificate';
 import { CLIENT_CERT_HEADER, parseClientCertHeader } from './client-cert-header';
 import { describeCertificate, isIssuedByAny, isWithinValidity, readCertificateBundle, ReadCertificate } from './x509';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.options';
 
 /** Header certificates parsed and verified recently, by header value (a proxy repeats the same few). */
 const HEADER_CACHE_SIZE = 1000;
@@ -37,9 +37,9 @@ export class TlsClientCertificateReader implements ClientCertificateReader {
   private readonly bySocket = new WeakMap<Socket, ReadCertificate | null>();
   private readonly byHeader = new Map<string, ReadCertificate | null>();
 
-  constructor(@Inject(APP_CONFIG) config: InfergateConfig) {
-    this.trustedProxyCidrs = config.server.trustedProxyCidrs;
-    const caFile = config.server.tls.clientCaFile;
+  constructor(@Inject(IDENTITY_OPTIONS) options: IdentityModuleOptions) {
+    this.trustedProxyCidrs = options.mtls.trustedProxyCidrs;
+    const caFile = options.mtls.clientCaFile;
     this.authorities = caFile ? readCertificateBundle(readFileSync(caFile, 'utf8')) : [];
   }
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AuditService } from '@infergate/audit';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 import { CLIENT_CERTIFICATE_READER, ClientCertificateReader } from '../mtls/client-certificate';
 import { RevocationService } from '../revocation/revocation.service';
@@ -15,6 +14,7 @@ import { oauthEndpoints } from './oauth-endpoints';
 import { readOAuthRequest } from './oauth-request';
 import { OAuthErrorException } from './oauth.errors';
 import { TokenIssuerService } from './token-issuer.service';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.options';
 
 /** RFC 6749 §5.1 successful token response. */
 export interface TokenResponse {
@@ -43,7 +43,7 @@ export class AuthorizationServerService {
     private readonly database: DatabaseService,
     private readonly audit: AuditService,
     @Inject(CLIENT_CERTIFICATE_READER) private readonly certificates: ClientCertificateReader,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions,
   ) {}
 
   /** RFC 6749 §4.4: the client credentials grant. */
@@ -85,7 +85,7 @@ export class AuthorizationServerService {
     });
     if (!allowed) return;
     // Refused until the last moment a verifier could still accept it.
-    await this.revocations.revokeToken(claims.jti, new Date((claims.exp + this.config.identity.clockSkewSeconds) * 1000));
+    await this.revocations.revokeToken(claims.jti, new Date((claims.exp + this.options.clockSkewSeconds) * 1000));
   }
 
   /** RFC 7662, for authenticated clients; a client that is not platform-admin sees its own organization only. */
@@ -106,7 +106,7 @@ export class AuthorizationServerService {
 
   /** RFC 8414 authorization server metadata. */
   metadata(): Record<string, unknown> {
-    const endpoints = oauthEndpoints(this.config);
+    const endpoints = oauthEndpoints(this.options);
     const authMethods = [...CLIENT_AUTH_METHODS];
     return {
       issuer: endpoints.issuer,

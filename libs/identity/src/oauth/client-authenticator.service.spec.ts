@@ -25,9 +25,9 @@ describe(ClientAuthenticatorService.name, () => {
 
   beforeEach(async () => {
     harness = await createOAuthHarness({
-      ISSUER_URL: 'https://auth.test',
-      FAILED_AUTH_SLOW_AFTER: '1000',
-      FAILED_AUTH_BLOCK_AFTER: '1001',
+      issuer: 'https://auth.test',
+      failedAuthSlowAfter: 1000,
+      failedAuthBlockAfter: 1001,
     });
     sut = harness.app.get(ClientAuthenticatorService);
     org = await createOrganization(harness.database);
@@ -317,7 +317,7 @@ describe(ClientAuthenticatorService.name, () => {
   describe('with a low failure limit', () => {
     beforeEach(async () => {
       await harness.close();
-      harness = await createOAuthHarness({ FAILED_AUTH_SLOW_AFTER: '100', FAILED_AUTH_BLOCK_AFTER: '3' });
+      harness = await createOAuthHarness({ failedAuthSlowAfter: 100, failedAuthBlockAfter: 3 });
       sut = harness.app.get(ClientAuthenticatorService);
       org = await createOrganization(harness.database);
     });

@@ -3,7 +3,6 @@ import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditService } from '@infergate/audit';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 import { GatewayMetrics } from '@infergate/observability';
 import { FailedAuthLimiter } from '../authentication/failed-auth.limiter';
@@ -17,6 +16,7 @@ import type { ClientAuthMethod } from '@infergate/contracts';
 import { ASSERTION_REPLAY_CACHE, AssertionReplayCache } from './assertion-replay-cache';
 import { oauthEndpoints } from './oauth-endpoints';
 import { InvalidClientException, OAuthErrorException } from './oauth.errors';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.options';
 
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -61,7 +61,7 @@ export class ClientAuthenticatorService {
     private readonly limiter: FailedAuthLimiter,
     private readonly audit: AuditService,
     @Inject(ASSERTION_REPLAY_CACHE) private readonly replayCache: AssertionReplayCache,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions,
     @Optional() private readonly metrics?: GatewayMetrics,
   ) {
     this.decoy = {
@@ -166,8 +166,8 @@ export class ClientAuthenticatorService {
     if (!application) throw new InvalidClientException('unknown_client');
     const client = await this.accept(application, 'private_key_jwt', request, false);
 
-    const skew = this.config.identity.clockSkewSeconds;
-    const endpoints = oauthEndpoints(this.config);
+    const skew = this.options.clockSkewSeconds;
+    const endpoints = oauthEndpoints(this.options);
     let payload;
     try {
       const keys = createLocalJWKSet(application.jwks ?? { keys: [] });

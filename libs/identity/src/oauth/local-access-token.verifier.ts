@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CryptoKey, importJWK, JWTHeaderParameters, jwtVerify } from 'jose';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
 import { ACCESS_TOKEN_TYPE, AccessTokenClaims } from './access-token-claims';
 import { SigningKeysService } from './signing-keys.service';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.options';
 
 const ALGORITHMS = ['ES256', 'RS256', 'EdDSA'];
 const MAX_TOKEN_LENGTH = 8192;
@@ -19,7 +19,7 @@ export class LocalAccessTokenVerifier {
 
   constructor(
     private readonly keys: SigningKeysService,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions,
   ) {}
 
   /** The token's claims, or undefined when it is not a valid, unexpired token of ours. */
@@ -28,10 +28,10 @@ export class LocalAccessTokenVerifier {
     try {
       const { payload } = await jwtVerify(token, (header) => this.keyFor(header), {
         typ: ACCESS_TOKEN_TYPE,
-        issuer: this.config.identity.issuer,
-        audience: this.config.identity.audience,
+        issuer: this.options.issuer,
+        audience: this.options.audience,
         algorithms: ALGORITHMS,
-        clockTolerance: this.config.identity.clockSkewSeconds,
+        clockTolerance: this.options.clockSkewSeconds,
         requiredClaims: ['exp', 'iat', 'jti', 'sub'],
       });
       return hasClaimTypes(payload) ? payload : undefined;

@@ -1,4 +1,4 @@
-import type { InfergateConfig } from '@infergate/common';
+import type { IdentityOptions } from '../identity.options';
 
 /** The authorization server's URLs, derived from the configured issuer (RFC 8414 §3). */
 export interface OAuthEndpoints {
@@ -9,8 +9,8 @@ export interface OAuthEndpoints {
   introspection: string;
 }
 
-export function oauthEndpoints(config: InfergateConfig): OAuthEndpoints {
-  const issuer = config.identity.issuer;
+export function oauthEndpoints(options: Pick<IdentityOptions, 'issuer'>): OAuthEndpoints {
+  const issuer = options.issuer;
   const base = issuer.replace(/\/+$/, '');
   return {
     issuer,

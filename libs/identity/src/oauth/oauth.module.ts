@@ -1,7 +1,6 @@
 import { FactoryProvider, Module } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
-import { REDIS_CLIENT } from '@infergate/database';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '@infergate/database';
 import { IdentityCoreModule } from '../identity-core.module';
 import { MtlsModule } from '../mtls/mtls.module';
 import {
@@ -14,25 +13,23 @@ import { AuthorizationServerService } from './authorization-server.service';
 import { ClientAuthenticatorService } from './client-authenticator.service';
 import { LocalAccessTokenVerifier } from './local-access-token.verifier';
 import { LOCAL_KEY_SET } from './local-key-set';
-import { OAuthController } from './oauth.controller';
 import { SigningKeysService } from './signing-keys.service';
 import { TokenIssuerService } from './token-issuer.service';
-import { WellKnownController } from './well-known.controller';
 
 const replayCacheProvider: FactoryProvider<AssertionReplayCache> = {
   provide: ASSERTION_REPLAY_CACHE,
-  inject: [APP_CONFIG, REDIS_CLIENT],
-  useFactory: (config: InfergateConfig, redis: Redis | null) =>
-    redis ? new RedisAssertionReplayCache(redis, config.redis.keyPrefix) : new MemoryAssertionReplayCache(),
+  inject: [REDIS_KEY_PREFIX, REDIS_CLIENT],
+  useFactory: (keyPrefix: string, redis: Redis | null) =>
+    redis ? new RedisAssertionReplayCache(redis, keyPrefix) : new MemoryAssertionReplayCache(),
 };
 
 /**
  * The built-in OAuth 2.0 authorization server: client credentials grant, RFC 9068 access tokens,
  * rotating signing keys, JWKS and RFC 8414 metadata, RFC 7009 revocation, RFC 7662 introspection.
+ * Its HTTP endpoints are mounted by `IdentityModule.forRoot({ oauthServer: true })`.
  */
 @Module({
   imports: [IdentityCoreModule, MtlsModule],
-  controllers: [OAuthController, WellKnownController],
   providers: [
     SigningKeysService,
     { provide: LOCAL_KEY_SET, useExisting: SigningKeysService },
@@ -42,6 +39,13 @@ const replayCacheProvider: FactoryProvider<AssertionReplayCache> = {
     LocalAccessTokenVerifier,
     AuthorizationServerService,
   ],
-  exports: [LOCAL_KEY_SET, SigningKeysService, ClientAuthenticatorService, TokenIssuerService, LocalAccessTokenVerifier],
+  exports: [
+    LOCAL_KEY_SET,
+    AuthorizationServerService,
+    SigningKeysService,
+    ClientAuthenticatorService,
+    TokenIssuerService,
+    LocalAccessTokenVerifier,
+  ],
 })
 export class OAuthModule {}

@@ -19,7 +19,7 @@ describe(SigningKeysService.name, () => {
 
   describe('with the default algorithm', () => {
     beforeEach(async () => {
-      harness = await createOAuthHarness({ ACCESS_TOKEN_TTL_SECONDS: '600', CLOCK_SKEW_SECONDS: '30', SIGNING_KEY_ROTATION_DAYS: '30' });
+      harness = await createOAuthHarness({ accessTokenTtlSeconds: 600, clockSkewSeconds: 30, signingKeyRotationDays: 30 });
       sut = harness.app.get(SigningKeysService);
     });
 
@@ -159,7 +159,7 @@ describe(SigningKeysService.name, () => {
   });
 
   it.each(['RS256', 'EdDSA'] as const)('generates %s keys whose JWKS entry carries only public members', async (algorithm) => {
-    harness = await createOAuthHarness({ SIGNING_ALGORITHM: algorithm });
+    harness = await createOAuthHarness({ signingAlgorithm: algorithm });
     sut = harness.app.get(SigningKeysService);
     const signer = await sut.signingKey();
     expect(signer.alg).toBe(algorithm);

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { calculateJwkThumbprint, CryptoKey, exportJWK, generateKeyPair, importJWK, JWK } from 'jose';
 import { AuditService } from '@infergate/audit';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
 import { DatabaseService, withAdvisoryLock } from '@infergate/database';
 import { In, LessThanOrEqual } from 'typeorm';
 import { SecretBox } from '../crypto/secret-box';
 import { LocalKeySet } from './local-key-set';
 import { SigningKeyEntity } from './signing-key.entity';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.options';
 
 export type SigningAlgorithm = SigningKeyEntity['algorithm'];
 export type SigningKeyStatus = SigningKeyEntity['status'];
@@ -65,7 +65,7 @@ export class SigningKeysService implements LocalKeySet, OnApplicationBootstrap, 
     private readonly database: DatabaseService,
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -92,12 +92,12 @@ export class SigningKeysService implements LocalKeySet, OnApplicationBootstrap, 
 
   /** Seconds a new key is published before it signs. */
   get propagationDelaySeconds(): number {
-    return Math.max(2 * JWKS_MAX_AGE_SECONDS, Math.min(3600, this.config.identity.accessTokenTtlSeconds));
+    return Math.max(2 * JWKS_MAX_AGE_SECONDS, Math.min(3600, this.options.accessTokenTtlSeconds));
   }
 
   /** Seconds a retired key stays published: the longest a token it signed can still be accepted. */
   get retentionSeconds(): number {
-    return Math.min(3600, this.config.identity.accessTokenTtlSeconds) + this.config.identity.clockSkewSeconds;
+    return Math.min(3600, this.options.accessTokenTtlSeconds) + this.options.clockSkewSeconds;
   }
 
   /** The key that signs now; creates one when there is none. */
@@ -198,7 +198,7 @@ export class SigningKeysService implements LocalKeySet, OnApplicationBootstrap, 
     }
     await repository.delete({ status: 'retired', expiresAt: LessThanOrEqual(now) });
 
-    const rotationDueAt = current.activatesAt.getTime() + this.config.identity.signingKeyRotationDays * 86_400_000;
+    const rotationDueAt = current.activatesAt.getTime() + this.options.signingKeyRotationDays * 86_400_000;
     const waiting = keys.some((key) => key.status === 'pending' && key.activatesAt > now);
     if (rotationDueAt <= now.getTime() && !waiting) {
       const created = await this.create('pending', now, new Date(now.getTime() + this.propagationDelaySeconds * 1000));
@@ -219,7 +219,7 @@ export class SigningKeysService implements LocalKeySet, OnApplicationBootstrap, 
   }
 
   private async create(status: 'pending' | 'active', now: Date, activatesAt: Date): Promise<SigningKeyEntity> {
-    const algorithm = this.config.identity.signingAlgorithm;
+    const algorithm = this.options.signingAlgorithm;
     const { publicKey, privateKey } = await generateKeyPair(algorithm, { extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk, 'sha256');

@@ -19,9 +19,9 @@ describe(TokenIssuerService.name, () => {
 
   beforeEach(async () => {
     harness = await createOAuthHarness({
-      ISSUER_URL: 'https://auth.test',
-      TOKEN_AUDIENCE: 'infergate-api',
-      ACCESS_TOKEN_TTL_SECONDS: '300',
+      issuer: 'https://auth.test',
+      audience: 'infergate-api',
+      accessTokenTtlSeconds: 300,
     });
     sut = harness.app.get(TokenIssuerService);
     organization = await createOrganization(harness.database, { maxClearance: 'restricted' });

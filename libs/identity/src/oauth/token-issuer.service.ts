@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { AuditService } from '@infergate/audit';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 import type { ClientCertificate } from '../mtls/client-certificate';
 import { type RoleGrant, CLEARANCES, Clearance, SCOPES, Scope } from '@infergate/contracts';
@@ -12,6 +11,7 @@ import { loadRoleGrants } from '../tenancy/role-grants';
 import { ACCESS_TOKEN_TYPE, AccessTokenClaims, encodeRoles } from './access-token-claims';
 import { OAuthErrorException } from './oauth.errors';
 import { SigningKeysService } from './signing-keys.service';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.options';
 
 /** No access token lives longer than this, whatever the configuration says. */
 export const MAX_ACCESS_TOKEN_TTL_SECONDS = 3600;
@@ -40,7 +40,7 @@ export class TokenIssuerService {
     private readonly keys: SigningKeysService,
     private readonly database: DatabaseService,
     private readonly audit: AuditService,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions,
   ) {}
 
   async issue(request: TokenRequest, now = Date.now()): Promise<IssuedToken> {
@@ -49,11 +49,11 @@ export class TokenIssuerService {
     const grants = (await loadRoleGrants(this.database, 'application', application.id)).filter((grant) =>
       belongsTo(grant, application.orgId),
     );
-    const expiresIn = Math.min(this.config.identity.accessTokenTtlSeconds, MAX_ACCESS_TOKEN_TTL_SECONDS);
+    const expiresIn = Math.min(this.options.accessTokenTtlSeconds, MAX_ACCESS_TOKEN_TTL_SECONDS);
     const iat = Math.floor(now / 1000);
     const claims: AccessTokenClaims = {
-      iss: this.config.identity.issuer,
-      aud: this.config.identity.audience,
+      iss: this.options.issuer,
+      aud: this.options.audience,
       sub: application.id,
       client_id: application.clientId,
       iat,

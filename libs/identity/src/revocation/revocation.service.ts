@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 import { MoreThan } from 'typeorm';
 import { RevokedTokenEntity } from './revoked-token.entity';
 import { REVOCATION_STORE, RevocationQuery, RevocationStore } from './revocation-store.interface';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.options';
 
 const SUBJECT_PREFIX = 'sub:';
 
@@ -17,7 +17,7 @@ export class RevocationService implements OnApplicationBootstrap {
   constructor(
     @Inject(REVOCATION_STORE) private readonly store: RevocationStore,
     private readonly database: DatabaseService,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -45,7 +45,7 @@ export class RevocationService implements OnApplicationBootstrap {
   /** Refuses every token already issued to `subject` (an application being disabled, a rotated key). */
   async revokeAllTokensOf(subject: string): Promise<void> {
     const now = new Date();
-    const ttlSeconds = this.config.identity.accessTokenTtlSeconds + this.config.identity.clockSkewSeconds;
+    const ttlSeconds = this.options.accessTokenTtlSeconds + this.options.clockSkewSeconds;
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
     await this.database.repository(RevokedTokenEntity).upsert({ jti: `${SUBJECT_PREFIX}${subject}`, expiresAt, revokedAt: now }, ['jti']);
     await this.store.revokeSubject(subject, now, ttlSeconds);

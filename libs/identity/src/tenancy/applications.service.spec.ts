@@ -33,7 +33,7 @@ describe(ApplicationsService.name, () => {
   const stored = (id: string) => testbed.database.repository(ApplicationEntity).findOneByOrFail({ id });
 
   beforeEach(async () => {
-    testbed = await startTenancyTestbed({ SECRET_ROTATION_OVERLAP_SECONDS: String(OVERLAP_SECONDS) });
+    testbed = await startTenancyTestbed({ secretRotationOverlapSeconds: OVERLAP_SECONDS });
     sut = testbed.app.get(ApplicationsService);
     masterKey = testbed.app.get(MasterKey);
     const orgs = testbed.app.get(OrganizationsService);

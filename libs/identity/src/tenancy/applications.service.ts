@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { APP_CONFIG, InfergateConfig, RequestValidationException, ResourceNotFoundException, Page, pageOf } from '@infergate/common';
+import { RequestValidationException, ResourceNotFoundException, Page, pageOf } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 import { MasterKey } from '../crypto/master-key';
 import { type PolicyAction, type Principal, clearanceCovers, ClientAuthMethod } from '@infergate/contracts';
@@ -23,6 +23,7 @@ import { TenancyAccess } from './tenancy-access';
 import { TenancyAudit } from './tenancy-audit';
 import { TenancyEvents } from './tenancy-events';
 import { TenancyConflictException } from './tenancy.errors';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.options';
 
 const SECRET_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
 
@@ -41,7 +42,7 @@ export class ApplicationsService {
     private readonly access: TenancyAccess,
     private readonly audit: TenancyAudit,
     private readonly events: TenancyEvents,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions,
   ) {}
 
   private get repository() {
@@ -162,7 +163,7 @@ export class ApplicationsService {
     }
     const secret = generateClientSecret();
     const now = new Date();
-    const overlapMs = this.config.identity.secretRotationOverlapSeconds * 1000;
+    const overlapMs = this.options.secretRotationOverlapSeconds * 1000;
     const changes = {
       secretHash: this.masterKey.hash('client-secret', secret),
       previousSecretHash: overlapMs > 0 ? app.secretHash : null,

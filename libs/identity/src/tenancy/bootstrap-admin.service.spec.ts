@@ -12,11 +12,14 @@ describe(BootstrapAdminService.name, () => {
   let testbed: Awaited<ReturnType<typeof startTenancyTestbed>>;
   let printed: string[];
 
-  const start = async (env: Record<string, string> = {}) => {
+  const start = async (bootstrap: { adminClientId?: string; adminClientSecret?: string } = {}) => {
     printed = [];
-    testbed = await startTenancyTestbed(env, {
-      providers: [BootstrapAdminService, { provide: BOOTSTRAP_CONSOLE, useValue: { write: (text: string) => printed.push(text) } }],
-    });
+    testbed = await startTenancyTestbed(
+      { bootstrap },
+      {
+        providers: [BootstrapAdminService, { provide: BOOTSTRAP_CONSOLE, useValue: { write: (text: string) => printed.push(text) } }],
+      },
+    );
     return testbed.app.get(BootstrapAdminService);
   };
   afterEach(() => testbed.close());
@@ -53,7 +56,7 @@ describe(BootstrapAdminService.name, () => {
 
   it('uses the configured client id and secret, and prints nothing', async () => {
     const secret = 'a-configured-secret-of-more-than-32-chars';
-    await start({ BOOTSTRAP_ADMIN_CLIENT_ID: 'ops-admin', BOOTSTRAP_ADMIN_CLIENT_SECRET: secret });
+    await start({ adminClientId: 'ops-admin', adminClientSecret: secret });
     const app = await testbed.database.repository(ApplicationEntity).findOneByOrFail({ clientId: 'ops-admin' });
     expect(clientSecretMatches(app, secret, testbed.app.get(MasterKey))).toBe(true);
     expect(printed).toEqual([]);

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '@infergate/audit';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 import { MasterKey } from '../crypto/master-key';
 import { applicationRow } from './application.dto';
@@ -11,6 +10,7 @@ import { OrganizationEntity } from './organization.entity';
 import { RoleBindingEntity } from './role-binding.entity';
 import { isUniqueViolation } from './tenancy.errors';
 import { SCOPES } from '@infergate/contracts';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.options';
 
 export const PLATFORM_ORG_NAME = 'platform';
 
@@ -42,7 +42,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     private readonly database: DatabaseService,
     private readonly masterKey: MasterKey,
     private readonly audit: AuditService,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions,
     @Inject(BOOTSTRAP_CONSOLE) private readonly console: BootstrapConsole,
   ) {}
 
@@ -66,8 +66,8 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     if (await bindings.existsBy({ role: 'platform-admin', principalType: 'application' })) return undefined;
 
     const org = await this.platformOrganization();
-    const configuredSecret = this.config.bootstrap.adminClientSecret;
-    const clientId = this.config.bootstrap.adminClientId ?? generateClientId();
+    const configuredSecret = this.options.bootstrap.adminClientSecret;
+    const clientId = this.options.bootstrap.adminClientId ?? generateClientId();
     const secret = configuredSecret ?? generateClientSecret();
     const now = new Date();
     const app: ApplicationEntity = {

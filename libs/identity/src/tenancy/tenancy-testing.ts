@@ -1,10 +1,11 @@
-import { Global, Module, ModuleMetadata } from '@nestjs/common';
+import { DynamicModule, Global, Module, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigModule, Environment, loadConfig, AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
+import { AuditModule } from '@infergate/audit';
+import { AccessForbiddenException, type OptionsInput, ResourceNotFoundException, validateOptions } from '@infergate/common';
 import { DatabaseModule, DatabaseService } from '@infergate/database';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import {
@@ -18,19 +19,44 @@ import {
 } from '@infergate/contracts';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { IdentityCoreModule } from '../identity-core.module';
+import { IDENTITY_OPTIONS, IdentityModuleOptions } from '../identity.options';
 import { TenancyDirectoryModule } from './tenancy-directory.module';
+
+@Global()
+@Module({})
+class IdentityTestOptionsModule {}
+
+/**
+ * IDENTITY_OPTIONS for specs that use identity's static modules without IdentityModule.forRoot:
+ * validated like the real thing, defaults included.
+ */
+export function identityOptionsForTests(options: OptionsInput<IdentityModuleOptions>): {
+  options: IdentityModuleOptions;
+  module: DynamicModule;
+} {
+  const validated = validateOptions(IdentityModuleOptions, options, 'identity');
+  return {
+    options: validated,
+    module: {
+      module: IdentityTestOptionsModule,
+      providers: [{ provide: IDENTITY_OPTIONS, useValue: validated }],
+      exports: [IDENTITY_OPTIONS],
+    },
+  };
+}
 
 /**
  * For unit specs of the tenancy directory and API keys: the real services on a fresh SQLite file,
  * deciding access through ReferenceAccessPolicy.
  */
-export async function startTenancyTestbed(env: Environment = {}, extra: ModuleMetadata = {}) {
+export async function startTenancyTestbed(options: OptionsInput<IdentityModuleOptions> = {}, extra: ModuleMetadata = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'infergate-tenancy-'));
-  const config = loadConfig({ SQLITE_PATH: join(dir, 'db.sqlite'), MASTER_KEY: randomBytes(32).toString('base64'), ...env });
+  const identity = identityOptionsForTests({ masterKey: randomBytes(32).toString('base64'), ...options });
   const moduleRef = await Test.createTestingModule({
     imports: [
-      ConfigModule.forRoot(config),
-      DatabaseModule.forRoot({ connectOnStart: false }),
+      identity.module,
+      DatabaseModule.forRoot({ database: { sqlitePath: join(dir, 'db.sqlite') }, connectOnStart: false }),
+      AuditModule.forRoot({ spoolDir: join(dir, 'audit-spool') }),
       TestAccessPolicyModule,
       IdentityCoreModule,
       TenancyDirectoryModule,
@@ -46,7 +72,7 @@ export async function startTenancyTestbed(env: Environment = {}, extra: ModuleMe
   return {
     app,
     database,
-    config,
+    config: identity.options,
     close: async () => {
       await app.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { CompactEncrypt, exportJWK, exportSPKI, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
-import type { InfergateConfig } from '@infergate/common';
+import { validateOptions } from '@infergate/common';
+import { IdentityModuleOptions } from '../identity.options';
 import type { DatabaseService } from '@infergate/database';
 import { InvalidTokenException } from '../authentication/authentication.errors';
 import type { CredentialContext } from '../authentication/credential-verifiers';
@@ -17,7 +18,7 @@ import { TrustedIssuerRegistry } from './trusted-issuer.registry';
 
 const ISSUER = 'https://gateway.example';
 const AUDIENCE = 'infergate';
-const config = { identity: { issuer: ISSUER, audience: AUDIENCE, clockSkewSeconds: 30 } } as InfergateConfig;
+const config = validateOptions(IdentityModuleOptions, { issuer: ISSUER, audience: AUDIENCE, clockSkewSeconds: 30 }, 'identity');
 const context: CredentialContext = { clientIp: '127.0.0.1' };
 
 /** A real LocalKeySet: the public halves of keys generated here, counting how often it is read. */

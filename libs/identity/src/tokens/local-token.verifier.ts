@@ -1,12 +1,12 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { jwtVerify } from 'jose';
-import { APP_CONFIG, InfergateConfig } from '@infergate/common';
 import { InvalidTokenException } from '../authentication/authentication.errors';
 import { ACCESS_TOKEN_TYPE, AccessTokenClaims, principalFromAccessToken } from '../oauth/access-token-claims';
 import { LOCAL_KEY_SET, LocalKeySet } from '../oauth/local-key-set';
 import { IdpUnavailableError } from './idp-http';
 import { JwksCache } from './jwks-cache';
 import type { VerifiedToken } from './verified-token.cache';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.options';
 
 /** The algorithms the gateway's own signing keys may use. */
 export const LOCAL_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'];
@@ -71,7 +71,7 @@ export class LocalTokenVerifier {
   private readonly keys?: JwksCache;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions,
     @Optional() @Inject(LOCAL_KEY_SET) keySet?: LocalKeySet,
   ) {
     if (keySet) {
@@ -86,12 +86,12 @@ export class LocalTokenVerifier {
   }
 
   get issuer(): string {
-    return this.config.identity.issuer;
+    return this.options.issuer;
   }
 
   async verify(token: string): Promise<VerifiedToken> {
     if (!this.keys) throw new InvalidTokenException('unknown_key');
-    const { issuer, audience, clockSkewSeconds } = this.config.identity;
+    const { issuer, audience, clockSkewSeconds } = this.options;
     const { payload } = await jwtVerify(token, this.keys.getKey, {
       algorithms: LOCAL_ALGORITHMS,
       typ: ACCESS_TOKEN_TYPE,

@@ -8,16 +8,14 @@ import { ExternalTokenVerifier } from './external-token.verifier';
 import { LocalTokenVerifier } from './local-token.verifier';
 import { TokenIntrospector } from './token-introspector';
 import { TrustedIssuerRegistry } from './trusted-issuer.registry';
-import { TrustedIssuersController } from './trusted-issuers.controller';
 import { TrustedIssuersService } from './trusted-issuers.service';
 
 /**
  * Verification of bearer tokens (the gateway's own, trusted external IdPs', opaque ones by
- * introspection) and the admin API for trusted issuers.
+ * introspection) and the trusted-issuer registry (its admin API: `IdentityModule.forRoot({ adminApi: true })`).
  */
 @Module({
   imports: [IdentityCoreModule, OAuthModule],
-  controllers: [TrustedIssuersController],
   providers: [
     LocalTokenVerifier,
     TrustedIssuerRegistry,

@@ -1,14 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '@infergate/audit';
-import {
-  APP_CONFIG,
-  InfergateConfig,
-  ProblemException,
-  RequestValidationException,
-  AccessForbiddenException,
-  ResourceNotFoundException,
-} from '@infergate/common';
+import { ProblemException, RequestValidationException, AccessForbiddenException, ResourceNotFoundException } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 import { ACCESS_POLICY, type AccessPolicy, type PolicyAction, type Principal } from '@infergate/contracts';
 import { SecretBox } from '../crypto/secret-box';
@@ -18,6 +11,7 @@ import { CreateTrustedIssuerInput, toTrustedIssuerResponse, TrustedIssuerRespons
 import { TrustedIssuerEntity } from './trusted-issuer.entity';
 import { TrustedIssuerConflictException } from './trusted-issuer.errors';
 import { introspectionSecretContext, TrustedIssuerRegistry } from './trusted-issuer.registry';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.options';
 
 /** Who makes a change: an authenticated principal, or the gateway itself (bootstrap, CLI: SYSTEM_PRINCIPAL). */
 export type IssuerActor = Principal | 'system';
@@ -35,14 +29,14 @@ export class TrustedIssuersService {
     private readonly secrets: SecretBox,
     private readonly registry: TrustedIssuerRegistry,
     private readonly audit: AuditService,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions,
     @Inject(ACCESS_POLICY) private readonly policy: AccessPolicy,
   ) {}
 
   async create(actor: IssuerActor, input: CreateTrustedIssuerInput): Promise<TrustedIssuerResponse> {
     // The organization an issuer's tokens belong to comes from the body: the caller must be allowed that exact one.
     this.assertMay(actor, 'create', { issuer: input.issuer, orgId: input.orgId, status: 'active' });
-    if (input.issuer === this.config.identity.issuer) {
+    if (input.issuer === this.options.issuer) {
       throw new RequestValidationException([{ pointer: '/issuer', detail: "is the gateway's own issuer" }]);
     }
     await this.assertOrganization(input.orgId);

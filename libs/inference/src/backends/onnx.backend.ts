@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
 import type { ResolvedModelVersion } from '@infergate/model-registry';
 import { OnnxBackend } from '../onnx/onnx-backend';
 import { UnsupportedSurfaceException } from '../surfaces/inference.errors';
@@ -8,6 +7,7 @@ import { flatInputs, nativeRows, rowsToTensors, tensorsToRows, type NativeReques
 import type { KserveV2Request, NamedTensor } from '../surfaces/tensors';
 import { pick, timedBackendCall } from './backend-call';
 import { InferenceBackend, type ModelBackend } from './model-backend';
+import { INFERENCE_OPTIONS, type InferenceModuleOptions } from '../inference.options';
 
 /**
  * `onnx`: the version's model file run in-process by onnxruntime (OnnxBackend), within the total
@@ -19,7 +19,7 @@ import { InferenceBackend, type ModelBackend } from './model-backend';
 export class OnnxModelBackend implements ModelBackend {
   constructor(
     private readonly onnx: OnnxBackend,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(INFERENCE_OPTIONS) private readonly options: InferenceModuleOptions,
   ) {}
 
   async native(resolved: ResolvedModelVersion, body: NativeRequest, call: CallContext): Promise<unknown> {
@@ -36,7 +36,7 @@ export class OnnxModelBackend implements ModelBackend {
     const endpoint = resolved.version.endpoint;
     if (endpoint.kind !== 'onnx') throw new UnsupportedSurfaceException('This model has no model file.');
     return timedBackendCall(call, () =>
-      this.onnx.infer(endpoint.modelPath, inputs, resolved.version.inputContract.features, this.config.inference.totalTimeoutMs),
+      this.onnx.infer(endpoint.modelPath, inputs, resolved.version.inputContract.features, this.options.totalTimeoutMs),
     );
   }
 }

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
 import { DatabaseService } from '@infergate/database';
 import { OrganizationEntity, PLATFORM_ORG_NAME } from '@infergate/identity';
 import { ModelRegistryService } from '@infergate/model-registry';
 import { CREDIT_RISK_DEMO, creditRiskContract } from './credit-risk-demo';
+import { INFERENCE_OPTIONS, type InferenceModuleOptions } from '../inference.options';
 
 /**
  * Registers the bundled ONNX demo model on first start (SEED_DEMO_MODEL; on by default in the
@@ -18,13 +18,13 @@ export class DemoModelSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger(DemoModelSeeder.name);
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(INFERENCE_OPTIONS) private readonly options: InferenceModuleOptions,
     private readonly database: DatabaseService,
     private readonly registry: ModelRegistryService,
   ) {}
 
   onApplicationBootstrap(): void {
-    const enabled = this.config.registry.seedDemoModel ?? this.config.profile === 'embedded';
+    const enabled = this.options.seedDemoModel;
     if (!enabled) return;
     this.database.onReady(() => this.seed());
   }

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { InfergateConfig } from '@infergate/common';
+import { validateOptions } from '@infergate/common';
+import { InferenceModuleOptions } from '../inference.options';
 import { UpstreamTimeoutError } from '../resilience/upstream.errors';
 import { CREDIT_RISK_DEMO, CREDIT_RISK_FEATURES, creditRiskContract, creditRiskReference } from './credit-risk-demo';
 import { OnnxBackend, packFeatureTensors, withDeadline } from './onnx-backend';
@@ -9,7 +10,7 @@ import { ModelFileUnavailableException, ModelInputMismatchException } from './on
 import { OnnxSessionPool } from './onnx-session-pool';
 
 const MODELS_DIR = resolve(__dirname, '..', '..', '..', '..', 'models');
-const poolFor = (modelsDir: string) => new OnnxSessionPool({ registry: { modelsDir } } as InfergateConfig);
+const poolFor = (modelsDir: string) => new OnnxSessionPool(validateOptions(InferenceModuleOptions, { modelsDir }, 'inference'));
 const features = creditRiskContract().features;
 const rows = [
   { income: 52000, debt_ratio: 0.35, age: 41, credit_lines: 5, late_payments: 1, loan_amount: 15000 },

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
 import { ModelFileUnavailableException } from './onnx.errors';
+import { INFERENCE_OPTIONS, type InferenceModuleOptions } from '../inference.options';
 
 export type OnnxRuntime = typeof import('onnxruntime-node');
 
@@ -33,8 +33,8 @@ export class OnnxSessionPool implements OnApplicationShutdown {
   private readonly sessions = new Map<string, Promise<InferenceSession>>();
   private readonly modelsDir: string;
 
-  constructor(@Inject(APP_CONFIG) config: InfergateConfig) {
-    this.modelsDir = resolve(config.registry.modelsDir);
+  constructor(@Inject(INFERENCE_OPTIONS) options: InferenceModuleOptions) {
+    this.modelsDir = resolve(options.modelsDir);
   }
 
   session(modelPath: string): Promise<InferenceSession> {

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
 import { GatewayMetrics } from '@infergate/observability';
 import { Bulkhead } from './bulkhead';
 import { CIRCUIT_STATE_GAUGE, CircuitBreaker } from './circuit-breaker';
+import { INFERENCE_OPTIONS, type InferenceModuleOptions } from '../inference.options';
 
 /** The circuit breaker and bulkhead of one upstream origin. */
 export interface UpstreamGuard {
@@ -21,16 +21,16 @@ export class UpstreamGuards {
   private readonly guards = new Map<string, UpstreamGuard>();
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(INFERENCE_OPTIONS) private readonly options: InferenceModuleOptions,
     private readonly metrics: GatewayMetrics,
   ) {}
 
   /** The guard of `origin`; `maxInFlight` (a version's override) updates its bulkhead limit. */
   for(origin: string, maxInFlight?: number): UpstreamGuard {
-    const limit = maxInFlight ?? this.config.inference.maxInFlightPerUpstream;
+    const limit = maxInFlight ?? this.options.maxInFlightPerUpstream;
     let guard = this.guards.get(origin);
     if (!guard) {
-      const { breakerFailureThreshold, breakerOpenMs, breakerHalfOpenProbes } = this.config.inference;
+      const { breakerFailureThreshold, breakerOpenMs, breakerHalfOpenProbes } = this.options;
       const breaker: CircuitBreaker = new CircuitBreaker(
         { failureThreshold: breakerFailureThreshold, openMs: breakerOpenMs, halfOpenProbes: breakerHalfOpenProbes },
         (state) => {

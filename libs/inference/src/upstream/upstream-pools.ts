@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'undici';
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
-import { UpstreamUrlValidator, type HttpEndpoint } from '@infergate/model-registry';
+import { REGISTRY_OPTIONS, UpstreamUrlValidator, type HttpEndpoint, type RegistryOptions } from '@infergate/model-registry';
 import { guardedLookup } from './guarded-lookup';
 
 /** Where an endpoint's requests go: its origin's pool and the path prefix/query of its URL. */
@@ -32,8 +31,8 @@ export class UpstreamPools implements OnApplicationShutdown {
   private byEndpoint = new WeakMap<HttpEndpoint, { connectTimeoutMs: number; target: UpstreamTarget }>();
   private readonly lookup: ReturnType<typeof guardedLookup>;
 
-  constructor(@Inject(APP_CONFIG) config: InfergateConfig) {
-    this.lookup = guardedLookup(new UpstreamUrlValidator(config));
+  constructor(@Inject(REGISTRY_OPTIONS) registry: RegistryOptions) {
+    this.lookup = guardedLookup(new UpstreamUrlValidator(registry));
   }
 
   target(endpoint: HttpEndpoint, connectTimeoutMs: number): UpstreamTarget {

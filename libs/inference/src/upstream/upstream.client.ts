@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Dispatcher } from 'undici';
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
 import type { HttpEndpoint, ResolvedModelVersion } from '@infergate/model-registry';
 import { injectTraceContext } from '@infergate/observability';
 import { fullJitterBackoffMs, parseRetryAfterMs } from '../resilience/backoff';
@@ -18,6 +17,7 @@ import { UpstreamPools } from './upstream-pools';
 import { SentTrackingDispatcher } from './sent-tracking.dispatcher';
 import { recordUpstreamAnswer, recordUpstreamFailure, recordUpstreamRetry, startUpstreamSpan } from './upstream-span';
 import type { UpstreamRequest, UpstreamResponse, UpstreamStream } from './upstream.types';
+import { INFERENCE_OPTIONS, type InferenceModuleOptions } from '../inference.options';
 
 /** Statuses an idempotent request retries (429 only when the server says when, with Retry-After). */
 const RETRIED_STATUSES = new Set([502, 503, 504]);
@@ -56,7 +56,7 @@ interface AttemptResult<B> {
 @Injectable()
 export class UpstreamClient {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(INFERENCE_OPTIONS) private readonly options: InferenceModuleOptions,
     private readonly pools: UpstreamPools,
     private readonly guards: UpstreamGuards,
   ) {}
@@ -64,7 +64,7 @@ export class UpstreamClient {
   /** One buffered exchange: status, filtered headers and the whole body (at most `inference.maxResponseBytes`). */
   async send(target: ResolvedModelVersion, request: UpstreamRequest): Promise<UpstreamResponse> {
     const call = this.open(target, request);
-    const maxBytes = this.config.inference.maxResponseBytes;
+    const maxBytes = this.options.maxResponseBytes;
     try {
       const result = await this.withRetries(call, request, async (options, attempt) => {
         const answer = await bufferedExchange({ pool: call.target.pool, request: options, maxBytes, ...attempt });
@@ -101,7 +101,7 @@ export class UpstreamClient {
             discardBody(response.body);
             throw new UpstreamMalformedError('redirect');
           }
-          if (Number(response.headers['content-length']) > this.config.inference.maxResponseBytes) {
+          if (Number(response.headers['content-length']) > this.options.maxResponseBytes) {
             discardBody(response.body);
             throw new UpstreamResponseTooLargeError();
           }
@@ -114,7 +114,7 @@ export class UpstreamClient {
       call.end();
       throw error;
     }
-    const body = new CappedUpstreamBody(result.body, this.config.inference.maxResponseBytes, {
+    const body = new CappedUpstreamBody(result.body, this.options.maxResponseBytes, {
       mapError: (error) => {
         const failure = classifyUpstreamFailure(error, true, call.cancellation.reason).error;
         if (call.span) recordUpstreamFailure(call.span, failure, call.attempts);
@@ -133,7 +133,7 @@ export class UpstreamClient {
 
   private open(target: ResolvedModelVersion, request: UpstreamRequest): UpstreamCall {
     const endpoint = httpEndpoint(target);
-    const defaults = this.config.inference;
+    const defaults = this.options;
     const deadlines = {
       connectMs: endpoint.timeouts?.connectMs ?? defaults.connectTimeoutMs,
       firstByteMs: endpoint.timeouts?.firstByteMs ?? defaults.firstByteTimeoutMs,
@@ -180,7 +180,7 @@ export class UpstreamClient {
     // One span per call: every attempt names it as the parent.
     if (span) injectTraceContext(span, baseHeaders);
     const path = `${upstream.basePath}${request.path}${upstream.search}` || '/';
-    const maxRetries = this.config.inference.maxRetries;
+    const maxRetries = this.options.maxRetries;
 
     for (let retry = 0; ; retry += 1) {
       const permit = call.admit();

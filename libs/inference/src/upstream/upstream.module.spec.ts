@@ -1,16 +1,33 @@
+import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { ConfigModule, configSchema } from '@infergate/common';
+import { validateOptions } from '@infergate/common';
+import { DatabaseModule } from '@infergate/database';
+import { REGISTRY_OPTIONS, RegistryOptions } from '@infergate/model-registry';
 import { ObservabilityModule } from '@infergate/observability';
+import { INFERENCE_OPTIONS, InferenceModuleOptions } from '../inference.options';
 import { IDEMPOTENCY_STORE, IdempotencyService, MemoryIdempotencyStore, UpstreamGuards } from '../resilience';
 import { UpstreamClient } from './upstream.client';
 import { UpstreamModule } from './upstream.module';
 
+/** The options InferenceModule.forRoot and ModelRegistryModule.forRoot would provide. */
+@Global()
+@Module({
+  providers: [
+    { provide: INFERENCE_OPTIONS, useValue: validateOptions(InferenceModuleOptions, { maxInFlightPerUpstream: 7 }, 'inference') },
+    { provide: REGISTRY_OPTIONS, useValue: new RegistryOptions() },
+  ],
+  exports: [INFERENCE_OPTIONS, REGISTRY_OPTIONS],
+})
+class TestOptionsModule {}
+
 describe(UpstreamModule.name, () => {
-  it('wires the client, guards and idempotency (memory store without Redis) from the global config and metrics', async () => {
+  it('wires the client, guards and idempotency (memory store without Redis) from its options and the metrics', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot(configSchema.parse({ inference: { maxInFlightPerUpstream: 7 } })),
-        ObservabilityModule,
+        TestOptionsModule,
+        // No Redis configured: the memory idempotency store. The data source is never connected here.
+        DatabaseModule.forRoot({ database: { sqlitePath: ':memory:' }, connectOnStart: false }),
+        ObservabilityModule.forRoot({}),
         UpstreamModule,
       ],
     }).compile();

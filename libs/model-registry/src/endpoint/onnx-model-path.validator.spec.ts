@@ -16,7 +16,7 @@ describe(OnnxModelPathValidator.name, () => {
     writeFileSync(join(root, 'models', 'notes.txt'), 'text');
     writeFileSync(join(root, 'outside.onnx'), 'secret');
     symlinkSync(join(root, 'outside.onnx'), join(root, 'models', 'escape.onnx'));
-    sut = new OnnxModelPathValidator({ registry: { modelsDir: join(root, 'models'), upstreamAllowlist: [] } });
+    sut = new OnnxModelPathValidator({ modelsDir: join(root, 'models'), upstreamAllowlist: [] });
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

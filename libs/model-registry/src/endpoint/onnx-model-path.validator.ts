@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
 import { EndpointRejectedException } from '../model-registry.errors';
+import { REGISTRY_OPTIONS, type RegistryOptions } from '../model-registry.options';
 
 const POINTER = '/endpoint/modelPath';
 
@@ -12,7 +12,7 @@ const POINTER = '/endpoint/modelPath';
  */
 @Injectable()
 export class OnnxModelPathValidator {
-  constructor(@Inject(APP_CONFIG) private readonly config: Pick<InfergateConfig, 'registry'>) {}
+  constructor(@Inject(REGISTRY_OPTIONS) private readonly options: RegistryOptions) {}
 
   /** The normalised relative path, or a 422 problem at /endpoint/modelPath. */
   async validate(modelPath: string): Promise<string> {
@@ -26,7 +26,7 @@ export class OnnxModelPathValidator {
     let root: string;
     let file: string;
     try {
-      root = await realpath(resolve(this.config.registry.modelsDir));
+      root = await realpath(resolve(this.options.modelsDir));
       file = await realpath(resolve(root, normalised));
     } catch {
       throw reject('No such model file in the models directory.');

@@ -2,7 +2,7 @@ import { ProblemException } from '@infergate/common';
 import { classifyAddress } from './address-ranges';
 import { type HostResolver, systemHostResolver, UpstreamUrlValidator } from './upstream-url.validator';
 
-const config = (upstreamAllowlist: string[] = []) => ({ registry: { upstreamAllowlist, modelsDir: './models' } });
+const config = (upstreamAllowlist: string[] = []) => ({ upstreamAllowlist, modelsDir: './models' });
 
 /** A resolver answering from a table; any other name does not resolve. */
 const fakeDns =

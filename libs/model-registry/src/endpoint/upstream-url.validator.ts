@@ -1,9 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
-import { APP_CONFIG, type InfergateConfig, isCidr } from '@infergate/common';
+import { isCidr } from '@infergate/common';
 import { EndpointRejectedException } from '../model-registry.errors';
 import { type AddressClass, classifyAddress, METADATA_HOSTS } from './address-ranges';
+import { REGISTRY_OPTIONS, type RegistryOptions } from '../model-registry.options';
 
 /** Resolves a host name to every address it has (the gateway's resolver, or a fake in tests). */
 export type HostResolver = (host: string) => Promise<string[]>;
@@ -52,11 +53,11 @@ export class UpstreamUrlValidator {
   private readonly exactAllowed = new Set<string>();
 
   constructor(
-    @Inject(APP_CONFIG) config: Pick<InfergateConfig, 'registry'>,
+    @Inject(REGISTRY_OPTIONS) options: RegistryOptions,
     @Optional() @Inject(HOST_RESOLVER) private readonly resolve: HostResolver = systemHostResolver,
   ) {
     this.allowedHosts = new Set<string>();
-    for (const entry of config.registry.upstreamAllowlist.map((item) => item.trim().toLowerCase()).filter(Boolean)) {
+    for (const entry of options.upstreamAllowlist.map((item) => item.trim().toLowerCase()).filter(Boolean)) {
       if (isCidr(entry)) {
         const [address, bits] = entry.split('/');
         const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig, type Environment } from '@infergate/common';
+import { validateOptions } from '@infergate/common';
+import { ObservabilityOptions } from '../observability.options';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { AnomalyBlocklist, ClientBlockedException } from './anomaly-blocklist';
 import { anomalyAuditEvent, AnomalyService, type AnomalyAlert } from './anomaly.service';
@@ -22,11 +23,15 @@ describe(AnomalyService.name, () => {
   let blocklist: AnomalyBlocklist;
   let alerts: AnomalyAlert[];
 
-  const build = (env: Environment = {}): AnomalyService => {
+  const build = (options: Partial<ObservabilityOptions> = {}): AnomalyService => {
     const sut = new AnomalyService(
       metrics,
       blocklist,
-      loadConfig({ ANOMALY_DISTINCT_NOT_FOUND_PER_MINUTE: '5', ANOMALY_AUTH_FAILURES_PER_MINUTE: '3', ...env }),
+      validateOptions(
+        ObservabilityOptions,
+        { anomalyDistinctNotFoundPerMinute: 5, anomalyAuthFailuresPerMinute: 3, ...options },
+        'observability',
+      ),
       clock,
     );
     sut.onAnomaly((alert) => alerts.push(alert));
@@ -51,7 +56,7 @@ describe(AnomalyService.name, () => {
   });
 
   it('blocks the client IP after an authentication failure burst, then lets it through when the block expires', async () => {
-    const sut = build({ ANOMALY_BLOCK_SECONDS: '30' });
+    const sut = build({ anomalyBlockSeconds: 30 });
     for (let i = 0; i < 4; i += 1) sut.observe({ ip: '203.0.113.2', status: 401 });
     expect(await anomalies('auth_failures')).toBe(1);
     expect(blocklist.retryAfterSeconds('ip:203.0.113.2')).toBe(30);
@@ -63,7 +68,7 @@ describe(AnomalyService.name, () => {
   });
 
   it('blocks an authenticated client by principal, which the authentication guard refuses with 429', () => {
-    const sut = build({ ANOMALY_BLOCK_SECONDS: '60' });
+    const sut = build({ anomalyBlockSeconds: 60 });
     for (let i = 0; i < 6; i += 1)
       sut.observe({ ip: '10.0.0.1', subject: 'app-1', application: true, orgId: 'org-1', status: 404, path: `/p/${i}` });
     expect(blocklist.isBlocked(AnomalyBlocklist.principalKey('app-1'))).toBe(true);
@@ -82,7 +87,7 @@ describe(AnomalyService.name, () => {
   });
 
   it('shapes the audit event of an alert without paths or secrets', () => {
-    const sut = build({ ANOMALY_BLOCK_SECONDS: '60' });
+    const sut = build({ anomalyBlockSeconds: 60 });
     for (let i = 0; i < 6; i += 1) {
       sut.observe({ ip: '10.0.0.2', subject: 'app-9', application: true, orgId: 'org-9', status: 404, path: `/v1/secret-path-${i}` });
     }
@@ -130,7 +135,7 @@ describe(AnomalyService.name, () => {
     afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
     it('POSTs each alert as JSON without holding up the request that triggered it', async () => {
-      const sut = build({ ANOMALY_WEBHOOK_URL: url });
+      const sut = build({ anomalyWebhookUrl: url });
       for (let i = 0; i < 4; i += 1) sut.observe({ ip: '203.0.113.5', status: 401 });
       expect(received).toHaveLength(0); // observe() returned before anything was sent
       for (let i = 0; i < 50 && received.length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
@@ -143,7 +148,7 @@ describe(AnomalyService.name, () => {
     });
 
     it('survives an unreachable receiver', async () => {
-      const sut = build({ ANOMALY_WEBHOOK_URL: 'http://127.0.0.1:9/unreachable' });
+      const sut = build({ anomalyWebhookUrl: 'http://127.0.0.1:9/unreachable' });
       expect(() => {
         for (let i = 0; i < 4; i += 1) sut.observe({ ip: '203.0.113.6', status: 401 });
       }).not.toThrow();

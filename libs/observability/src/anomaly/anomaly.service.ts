@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { AnomalyBlocklist } from './anomaly-blocklist';
 import { AnomalyWebhook } from './anomaly-webhook';
@@ -16,6 +15,7 @@ import { AuthFailureDetector } from './auth-failure.detector';
 import { EnumerationDetector } from './enumeration.detector';
 import { NewSourceDetector } from './new-source.detector';
 import { RateSpikeDetector } from './rate-spike.detector';
+import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from '../observability.options';
 
 /** A detection as listeners and the webhook receive it: with whether (and for how long) it blocked. */
 export interface AnomalyAlert extends AnomalyDetection {
@@ -54,11 +54,11 @@ export class AnomalyService {
   constructor(
     private readonly metrics: GatewayMetrics,
     private readonly blocklist: AnomalyBlocklist,
-    @Inject(APP_CONFIG) config: InfergateConfig,
+    @Inject(OBSERVABILITY_OPTIONS) options: ObservabilityOptions,
     @Optional() @Inject(ANOMALY_CLOCK) private readonly clock: Clock = SYSTEM_CLOCK,
     @Optional() @Inject(ANOMALY_THRESHOLDS) tuning: Partial<AnomalyThresholds> = {},
   ) {
-    const o = config.observability;
+    const o = options;
     const thresholds: AnomalyThresholds = {
       ...DEFAULT_THRESHOLDS,
       spikeFactor: o.anomalySpikeFactor,

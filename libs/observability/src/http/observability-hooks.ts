@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { APP_CONFIG, PROBLEM_CONTENT_TYPE, pathWithoutQuery, problemType, type InfergateConfig } from '@infergate/common';
+import { PROBLEM_CONTENT_TYPE, pathWithoutQuery, problemType } from '@infergate/common';
 import { AnomalyBlocklist } from '../anomaly/anomaly-blocklist';
 import { AnomalyService } from '../anomaly/anomaly.service';
 import type { TrafficSample } from '../anomaly/anomaly.types';
@@ -10,6 +10,7 @@ import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { HttpMetricsRecorder, UNMATCHED_ROUTE } from '../metrics/http-metrics.recorder';
 import { TracingService } from '../tracing/tracing.service';
 import { TRACER_NAME } from '../tracing/tracing';
+import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from '../observability.options';
 
 /** What the guard leaves on the request, read structurally (observability cannot import identity). */
 interface PrincipalShape {
@@ -52,7 +53,7 @@ export class ObservabilityHooks implements OnModuleInit {
     private readonly anomalies: AnomalyService,
     private readonly blocklist: AnomalyBlocklist,
     metrics: GatewayMetrics,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(OBSERVABILITY_OPTIONS) private readonly options: ObservabilityOptions,
   ) {
     this.recorder = new HttpMetricsRecorder(metrics);
   }
@@ -64,7 +65,7 @@ export class ObservabilityHooks implements OnModuleInit {
     if (registered.has(fastify)) return;
     registered.add(fastify);
     if (this.tracing.enabled) this.registerTracing(fastify);
-    if (this.config.observability.anomalyBlockSeconds > 0) this.registerBlocking(fastify);
+    if (this.options.anomalyBlockSeconds > 0) this.registerBlocking(fastify);
     this.registerResponseHook(fastify);
   }
 

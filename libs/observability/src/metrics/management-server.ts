@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
 import { GatewayMetrics } from './gateway-metrics';
+import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from '../observability.options';
 
 /**
  * The optional management port (observability.metricsPort > 0): a plain node:http server answering
@@ -17,7 +17,7 @@ export class ManagementServer implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     private readonly metrics: GatewayMetrics,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(OBSERVABILITY_OPTIONS) private readonly options: ObservabilityOptions,
   ) {}
 
   /** The bound address while running (tests). */
@@ -27,7 +27,7 @@ export class ManagementServer implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { metricsPort, metricsHost } = this.config.observability;
+    const { metricsPort, metricsHost } = this.options;
     if (metricsPort === 0) return;
     const server = createServer((request, response) => {
       const path = (request.url ?? '/').split('?')[0];

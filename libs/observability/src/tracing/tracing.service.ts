@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Option
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
 import { SPAN_PROCESSOR } from './span-processor.token';
 import { setTracingActive } from './tracing';
+import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from '../observability.options';
 
 /**
  * OpenTelemetry tracing, only when `observability.otlpEndpoint` is set (or a SPAN_PROCESSOR is
@@ -32,9 +32,9 @@ export class TracingService implements OnModuleInit, OnApplicationShutdown {
   @Inject(SPAN_PROCESSOR)
   private readonly processor?: SpanProcessor;
 
-  constructor(@Inject(APP_CONFIG) config: InfergateConfig) {
-    this.endpoint = config.observability.otlpEndpoint;
-    this.serviceName = config.observability.serviceName;
+  constructor(@Inject(OBSERVABILITY_OPTIONS) options: ObservabilityOptions) {
+    this.endpoint = options.otlpEndpoint;
+    this.serviceName = options.serviceName;
   }
 
   get enabled(): boolean {

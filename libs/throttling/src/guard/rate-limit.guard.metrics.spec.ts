@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ServiceUnavailableException, type InfergateConfig } from '@infergate/common';
+import { ServiceUnavailableException, validateOptions } from '@infergate/common';
+import { ThrottlingModuleOptions } from '../throttling.options';
 import type { Principal } from '@infergate/contracts';
 import { GatewayMetrics } from '@infergate/observability';
 import type { PlanResolver } from '../plans';
@@ -38,7 +39,7 @@ async function decideWith(decide: RateLimitDecision | Error): Promise<GatewayMet
       { limitsFor: () => limits } as unknown as PlanResolver,
       { nameOf: () => Promise.resolve('org-name') } as unknown as OrganizationNames,
       store,
-      { throttling: { leaseMs: 1000 } } as InfergateConfig,
+      validateOptions(ThrottlingModuleOptions, { leaseMs: 1000 }, 'throttling'),
       metrics,
     ),
   );

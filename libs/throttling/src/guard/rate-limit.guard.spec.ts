@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Public, type InfergateConfig } from '@infergate/common';
+import { Public, validateOptions } from '@infergate/common';
+import { ThrottlingModuleOptions } from '../throttling.options';
 import { SkipThrottle, Throttle } from '@nestjs/throttler';
 import type { Principal } from '@infergate/contracts';
 import type { PlanResolver } from '../plans';
@@ -50,7 +51,7 @@ async function setup(
   const store = new FakeStore(decision);
   const plans = { limitsFor: jest.fn(() => limits) } as unknown as PlanResolver;
   const organizations = { nameOf: jest.fn(() => Promise.resolve('org-name')) } as unknown as OrganizationNames;
-  const config = { throttling: { leaseMs: 1234 } } as InfergateConfig;
+  const config = validateOptions(ThrottlingModuleOptions, { leaseMs: 1234 }, 'throttling');
   const guard = new RateLimitGuard(
     { throttlers: [{ name: PLAN_THROTTLER, limit: Number.POSITIVE_INFINITY, ttl: 60_000 }] },
     new RateLimitThrottlerStorage(store),

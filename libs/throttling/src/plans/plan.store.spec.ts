@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditService } from '@infergate/audit';
-import type { InfergateConfig } from '@infergate/common';
+import { validateOptions } from '@infergate/common';
+import { ThrottlingModuleOptions } from '../throttling.options';
 import { PlanSetError } from './plan-set.loader';
 import { PlanStore } from './plan.store';
 
@@ -28,7 +29,10 @@ describe(PlanStore.name, () => {
   let sut: PlanStore;
 
   const store = (watchPolicies: boolean) =>
-    new PlanStore({ throttling: { plansDir: dir }, authorization: { watchPolicies } } as InfergateConfig, audit as unknown as AuditService);
+    new PlanStore(
+      validateOptions(ThrottlingModuleOptions, { plansDir: dir, watchPlans: watchPolicies }, 'throttling'),
+      audit as unknown as AuditService,
+    );
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'plan-store-'));

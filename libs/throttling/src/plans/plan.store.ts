@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '@infergate/audit';
-import { APP_CONFIG, HotReloadedSet, type InfergateConfig, type LoadResult, type ReloadAuditEvent } from '@infergate/common';
+import { HotReloadedSet, type LoadResult, type ReloadAuditEvent } from '@infergate/common';
 import type { PlanSet } from '../rate-limit.types';
 import { loadPlanSet, PlanSetError } from './plan-set.loader';
 import type { PlanSource } from './plan.types';
+import { THROTTLING_OPTIONS, type ThrottlingModuleOptions } from '../throttling.options';
 
 /**
  * The active plan set, read from `throttling.plansDir`: loaded at start (an invalid or missing set
@@ -13,15 +14,15 @@ import type { PlanSource } from './plan.types';
 @Injectable()
 export class PlanStore extends HotReloadedSet<PlanSet> implements PlanSource {
   constructor(
-    @Inject(APP_CONFIG) config: InfergateConfig,
+    @Inject(THROTTLING_OPTIONS) options: ThrottlingModuleOptions,
     private readonly auditService: AuditService,
   ) {
     super({
       eventPrefix: 'throttling.plans',
       label: 'plan set',
-      directory: config.throttling.plansDir,
+      directory: options.plansDir,
       // Plans and policies are configuration as code side by side: one switch watches both.
-      watchFiles: config.authorization?.watchPolicies ?? true,
+      watchFiles: options.watchPlans,
     });
   }
 

@@ -5,7 +5,7 @@ import { PlanStore } from './plan.store';
 import { PLAN_SOURCE } from './plan.types';
 
 /**
- * The plan set of `throttling.plansDir` (APP_CONFIG) under PLAN_SOURCE (and as PlanStore, for
+ * The plan set of `throttling.plansDir` (THROTTLING_OPTIONS) under PLAN_SOURCE (and as PlanStore, for
  * reloads), and the PlanResolver. The application does not start without a valid set.
  */
 @Module({})

@@ -1,4 +1,5 @@
-import type { InfergateConfig } from '@infergate/common';
+import { validateOptions } from '@infergate/common';
+import { ThrottlingModuleOptions } from '../throttling.options';
 import type { Principal } from '@infergate/contracts';
 import type { OrganizationNames } from '../guard/organization-names';
 import { QuotaExhaustedException } from '../guard/rate-limit.errors';
@@ -26,7 +27,7 @@ function setup(decision: RateLimitDecision) {
   };
   const plans = { limitsFor: jest.fn(() => limits) } as unknown as PlanResolver;
   const organizations = { nameOf: jest.fn(() => Promise.resolve('org-name')) } as unknown as OrganizationNames;
-  const sut = new QuotaService(plans, organizations, store, { throttling: { leaseMs: 1000 } } as InfergateConfig);
+  const sut = new QuotaService(plans, organizations, store, validateOptions(ThrottlingModuleOptions, { leaseMs: 1000 }, 'throttling'));
   return { sut, consumed, plans };
 }
 

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { APP_CONFIG, type InfergateConfig } from '@infergate/common';
 import type { AuthenticatedRequest, Principal } from '@infergate/contracts';
 import { GatewayMetrics, LabelChildren } from '@infergate/observability';
 import { buildRateLimitRequest } from '../guard/charges';
@@ -16,6 +15,7 @@ import {
   type RateLimitRequest,
   type RateLimitStore,
 } from '../rate-limit.types';
+import { THROTTLING_OPTIONS, type ThrottlingModuleOptions } from '../throttling.options';
 
 /** A principal's plan limits, and the plan's name. */
 export type ResolvedLimits = PlanLimits & { plan: string };
@@ -39,13 +39,13 @@ export class QuotaService {
     private readonly plans: PlanResolver,
     private readonly organizations: OrganizationNames,
     @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(THROTTLING_OPTIONS) private readonly options: ThrottlingModuleOptions,
     @Optional() private readonly metrics?: GatewayMetrics,
   ) {}
 
   /** How long a concurrency lease lives if it is never released (a crashed replica's leases expire). */
   get leaseMs(): number {
-    return this.config.throttling.leaseMs;
+    return this.options.leaseMs;
   }
 
   /** The limits of the principal's plan (organization assignment, then application and project overrides). */

@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { ServiceUnavailableException, type InfergateConfig } from '@infergate/common';
+import { ServiceUnavailableException } from '@infergate/common';
+import type { ResilientConfig } from './resilient-rate-limit.store';
 import type { RateLimitRequest, RateLimitStore } from '../rate-limit.types';
 import { MemoryRateLimitStore } from './memory-rate-limit.store';
 import { divide, RATE_LIMIT_REDIS_TIMEOUT_MS, ResilientRateLimitStore } from './resilient-rate-limit.store';
 
 const config = (failMode: 'fail-closed' | 'fail-open', expectedReplicas = 4) =>
-  ({ throttling: { failMode, expectedReplicas } }) as unknown as InfergateConfig;
+  ({ throttling: { failMode, expectedReplicas } }) satisfies ResilientConfig;
 
 const request = (leaseId = 'l'): RateLimitRequest => ({
   buckets: [{ name: 'application', key: 'bucket:application:a', ratePerSecond: 8, burst: 10, cost: 1 }],

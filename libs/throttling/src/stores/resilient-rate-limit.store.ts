@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { ServiceUnavailableException, type InfergateConfig } from '@infergate/common';
+import { ServiceUnavailableException } from '@infergate/common';
+import type { ThrottlingOptions } from '../throttling.options';
 import type { ConcurrencyCharge, QuotaCharge, RateLimitDecision, RateLimitRequest, RateLimitStore } from '../rate-limit.types';
 import { MemoryRateLimitStore } from './memory-rate-limit.store';
 
@@ -13,7 +14,9 @@ export interface SharedRateLimitStore extends RateLimitStore {
   isReady?(): boolean;
 }
 
-export type ResilientConfig = Pick<InfergateConfig, 'throttling'>;
+export interface ResilientConfig {
+  throttling: Pick<ThrottlingOptions, 'failMode' | 'expectedReplicas'>;
+}
 
 class SharedStoreTimeout extends Error {
   constructor() {

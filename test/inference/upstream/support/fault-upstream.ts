@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
-import { configSchema, type InfergateConfig } from '@infergate/common';
+import { validateOptions } from '@infergate/common';
+import { InferenceModuleOptions } from '@infergate/inference';
+import { RegistryOptions } from '@infergate/model-registry';
 import type { HttpEndpoint, ResolvedModelVersion } from '@infergate/model-registry';
 import { GatewayMetrics } from '@infergate/observability';
 import { UpstreamGuards } from '../../../../libs/inference/src/resilience';
@@ -126,7 +128,7 @@ export const FAULT_SETTINGS = {
 
 /** The upstream client as the inference module wires it, on its own metrics, breakers and pools. */
 export interface UpstreamHarness {
-  config: InfergateConfig;
+  config: InferenceModuleOptions;
   client: UpstreamClient;
   guards: UpstreamGuards;
   metrics: GatewayMetrics;
@@ -134,9 +136,9 @@ export interface UpstreamHarness {
 }
 
 export function createUpstreamHarness(inference: Partial<typeof FAULT_SETTINGS> = {}): UpstreamHarness {
-  const config = configSchema.parse({ inference: { ...FAULT_SETTINGS, ...inference } });
+  const config = validateOptions(InferenceModuleOptions, { ...FAULT_SETTINGS, ...inference }, 'inference');
   const metrics = new GatewayMetrics({ processMetrics: false });
-  const pools = new UpstreamPools(config);
+  const pools = new UpstreamPools(new RegistryOptions());
   const guards = new UpstreamGuards(config, metrics);
   return { config, client: new UpstreamClient(config, pools, guards), guards, metrics, close: () => pools.onApplicationShutdown() };
 }

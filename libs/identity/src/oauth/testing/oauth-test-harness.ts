@@ -4,9 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { APP_CONFIG, ConfigModule, Environment, InfergateConfig, loadConfig } from '@infergate/common';
+import { AuditModule } from '@infergate/audit';
+import { type OptionsInput } from '@infergate/common';
 import { DatabaseModule, DatabaseService } from '@infergate/database';
 import { MasterKey } from '../../crypto/master-key';
+import { type IdentityModuleOptions } from '../../identity.options';
+import { identityOptionsForTests } from '../../tenancy/tenancy-testing';
 import { OAuthModule } from '../oauth.module';
 import { SigningKeysService } from '../signing-keys.service';
 
@@ -14,22 +17,21 @@ export interface OAuthHarness {
   app: INestApplicationContext;
   database: DatabaseService;
   masterKey: MasterKey;
-  config: InfergateConfig;
+  config: IdentityModuleOptions;
   close(): Promise<void>;
 }
 
 /** The real OAuthModule on its own SQLite file, migrated; for the unit specs of this folder. */
-export async function createOAuthHarness(env: Environment = {}): Promise<OAuthHarness> {
+export async function createOAuthHarness(options: OptionsInput<IdentityModuleOptions> = {}): Promise<OAuthHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'infergate-oauth-'));
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    SQLITE_PATH: join(dir, 'db.sqlite'),
-    MASTER_KEY: randomBytes(32).toString('base64'),
-    ISSUER_URL: 'https://auth.test',
-    ...env,
-  });
+  const identity = identityOptionsForTests({ masterKey: randomBytes(32).toString('base64'), issuer: 'https://auth.test', ...options });
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ connectOnStart: false }), OAuthModule],
+    imports: [
+      identity.module,
+      DatabaseModule.forRoot({ database: { sqlitePath: join(dir, 'db.sqlite') }, connectOnStart: false }),
+      AuditModule.forRoot({ spoolDir: join(dir, 'audit-spool') }),
+      OAuthModule,
+    ],
   }).compile();
   moduleRef.useLogger(false);
   const app = await moduleRef.init();
@@ -41,7 +43,7 @@ export async function createOAuthHarness(env: Environment = {}): Promise<OAuthHa
     app,
     database,
     masterKey: app.get(MasterKey),
-    config: app.get<InfergateConfig>(APP_CONFIG),
+    config: identity.options,
     close: async () => {
       await app.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,11 +1,12 @@
-import { configSchema } from '@infergate/common';
+import { validateOptions } from '@infergate/common';
+import { InferenceModuleOptions } from '../../inference.options';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError } from './idempotency.errors';
 import { IdempotencyService } from './idempotency.service';
 import type { IdempotencyStore, StoredResponse } from './idempotency.types';
 import { MemoryIdempotencyStore } from './memory-idempotency.store';
 
 describe(IdempotencyService.name, () => {
-  const config = configSchema.parse({});
+  const config = validateOptions(InferenceModuleOptions, {}, 'inference');
   let sut: IdempotencyService;
   let upstreamCalls: number;
   const answer =

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, type InfergateConfig, ServiceUnavailableException } from '@infergate/common';
+import { ServiceUnavailableException } from '@infergate/common';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError } from './idempotency.errors';
 import { IDEMPOTENCY_STORE, type IdempotencyStore, type StoredResponse } from './idempotency.types';
+import { INFERENCE_OPTIONS, type InferenceModuleOptions } from '../../inference.options';
 
 /** What an idempotent call produces (an UpstreamResponse fits). */
 export interface ReplayableResponse {
@@ -51,7 +52,7 @@ export class IdempotencyService {
 
   constructor(
     @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
-    @Inject(APP_CONFIG) private readonly config: InfergateConfig,
+    @Inject(INFERENCE_OPTIONS) private readonly options: InferenceModuleOptions,
   ) {}
 
   /** Validates an Idempotency-Key header (1–255 visible ASCII; an RFC 8941 sf-string's quotes are removed). */
@@ -70,7 +71,7 @@ export class IdempotencyService {
       .update('\0')
       .update(call.body)
       .digest('hex');
-    const inFlightTtlMs = call.inFlightTtlMs ?? this.config.inference.totalTimeoutMs + 10_000;
+    const inFlightTtlMs = call.inFlightTtlMs ?? this.options.totalTimeoutMs + 10_000;
 
     const claim = await this.store.claim(key, digest, inFlightTtlMs).catch((error: unknown) => this.unavailable(error));
     if (claim.kind !== 'claimed') {
@@ -90,7 +91,7 @@ export class IdempotencyService {
       await this.store.release(key).catch(() => undefined);
     } else {
       const stored: StoredResponse = { status: response.status, headers: pick(response.headers), body: response.body };
-      await this.store.complete(key, digest, stored, this.config.inference.idempotencyWindowSeconds).catch((error: unknown) => {
+      await this.store.complete(key, digest, stored, this.options.idempotencyWindowSeconds).catch((error: unknown) => {
         // The answer is good; only its replay is lost. The claim expires with its TTL.
         this.logger.warn({ event: 'idempotency.store_failed', code: errorCode(error) }, 'idempotent response not stored');
       });

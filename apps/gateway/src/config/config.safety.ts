@@ -1,5 +1,5 @@
-import { isCidr } from '../http/cidr';
-import { InfergateConfig } from './config.schema';
+import { isCidr } from '@infergate/common';
+import type { InfergateConfig } from './infergate.config';
 
 /**
  * Secrets that appear in infergate's own documentation and compose file. They are fine on a laptop and

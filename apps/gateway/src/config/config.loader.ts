@@ -1,17 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { CONFIG_SETTINGS, configSchema, InfergateConfig } from './config.schema';
+import { checkOptions, ConfigurationError, type Environment } from '@infergate/common';
+import { CONFIG_SETTINGS } from './config-settings';
 import { findUnsafeSettings } from './config.safety';
-
-/** Raised when configuration is invalid or unsafe; `problems` holds one human-readable line each. */
-export class ConfigurationError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigurationError';
-  }
-}
-
-export type Environment = Readonly<Record<string, string | undefined>>;
+import { InfergateConfig } from './infergate.config';
 
 const settingByPath = new Map(CONFIG_SETTINGS.map((s) => [s.path, s]));
 
@@ -27,13 +19,13 @@ export function loadConfig(env: Environment): InfergateConfig {
     if (value === undefined || value === '') continue;
     setPath(raw, setting.path, setting.list ? splitList(value) : value);
   }
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigurationError(parsed.error.issues.map((issue) => describeIssue(issue.path, issue.message)));
-  }
-  const unsafe = findUnsafeSettings(parsed.data);
+  // Every slice is validated by its owner's class; numbers and booleans from the environment are
+  // converted by their properties' @ToNumber/@ToBoolean, nothing implicitly.
+  const { value, problems } = checkOptions(InfergateConfig, raw);
+  if (problems.length > 0) throw new ConfigurationError(problems.map((problem) => describeIssue(problem.path, problem.message)));
+  const unsafe = findUnsafeSettings(value);
   if (unsafe.length > 0) throw new ConfigurationError(unsafe);
-  return parsed.data;
+  return value;
 }
 
 function readYamlFile(file: string | undefined): Record<string, unknown> {
@@ -57,9 +49,9 @@ function readYamlFile(file: string | undefined): Record<string, unknown> {
   return doc as Record<string, unknown>;
 }
 
-function describeIssue(path: PropertyKey[], message: string): string {
-  const dotted = path.map(String).join('.');
-  const setting = settingByPath.get(dotted) ?? settingByPath.get(path.slice(0, -1).map(String).join('.'));
+function describeIssue(dotted: string, message: string): string {
+  // A list's items are reported below the list's own path (`server.trustedProxyCidrs.1`).
+  const setting = settingByPath.get(dotted) ?? settingByPath.get(dotted.split('.').slice(0, -1).join('.'));
   const where = setting ? `${setting.env} (${setting.path})` : dotted || '(top level)';
   return `${where}: ${message}`;
 }

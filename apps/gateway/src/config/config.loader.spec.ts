@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigurationError, loadConfig } from './config.loader';
+import { ConfigurationError } from '@infergate/common';
+import { loadConfig } from './config.loader';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
