@@ -16,7 +16,7 @@ export function createRateLimitStore(config: ResilientConfig & { redis: { keyPre
 /** RATE_LIMIT_STORE for the throttling module; needs its options, the key prefix and REDIS_CLIENT (null: no Redis). */
 export const rateLimitStoreProvider: FactoryProvider<RateLimitStore> = {
   provide: RATE_LIMIT_STORE,
-  inject: [THROTTLING_OPTIONS, { token: REDIS_KEY_PREFIX, optional: true }, { token: REDIS_CLIENT, optional: true }],
-  useFactory: (throttling: ThrottlingOptions, keyPrefix: string | undefined, redis?: Redis | null) =>
-    createRateLimitStore({ throttling, redis: { keyPrefix: keyPrefix ?? 'ig:' } }, redis ?? null),
+  inject: [THROTTLING_OPTIONS, REDIS_KEY_PREFIX, REDIS_CLIENT],
+  useFactory: (throttling: ThrottlingOptions, keyPrefix: string, redis: Redis | null) =>
+    createRateLimitStore({ throttling, redis: { keyPrefix } }, redis),
 };

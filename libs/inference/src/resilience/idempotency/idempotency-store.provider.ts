@@ -12,10 +12,6 @@ export function createIdempotencyStore(config: { redis: { keyPrefix: string } },
 
 export const idempotencyStoreProvider: FactoryProvider<IdempotencyStore> = {
   provide: IDEMPOTENCY_STORE,
-  inject: [
-    { token: REDIS_KEY_PREFIX, optional: true },
-    { token: REDIS_CLIENT, optional: true },
-  ],
-  useFactory: (keyPrefix: string | undefined, redis?: Redis | null) =>
-    createIdempotencyStore({ redis: { keyPrefix: keyPrefix ?? 'ig:' } }, redis ?? null),
+  inject: [REDIS_KEY_PREFIX, REDIS_CLIENT],
+  useFactory: (keyPrefix: string, redis: Redis | null) => createIdempotencyStore({ redis: { keyPrefix } }, redis),
 };
