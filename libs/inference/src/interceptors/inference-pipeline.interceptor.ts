@@ -15,7 +15,7 @@ import { OutputCheckInterceptor } from './output-check.interceptor';
  * `AsyncResource.bind()`, which costs about 12 µs of CPU per bind on Node 20 (property definitions on a
  * fresh bound function), one per interceptor plus one for the handler: six interceptors measured
  * ~100 µs per request, a fifth of the whole chain's CPU, against ~32 µs for one slot (see
- * test/inference/bench/interceptor-chain.bench.ts). Chained here, each concern still is a plain
+ * bench/interceptor-chain.bench.ts). Chained here, each concern still is a plain
  * NestInterceptor in its own file (usable alone with @UseInterceptors), in the same order and with
  * the same Observable contract; the async context the handler runs in is Nest's, bound when the
  * innermost `handle()` is called (inside the trace span when there is one).

@@ -7,22 +7,22 @@
  * the real concerns (metrics, audit record built and its input digest, headers, idempotency and output
  * checks skipped as for a call without key or PII rule) on a resolved call.
  *
- *   node -r @swc-node/register test/inference/bench/interceptor-chain.bench.ts [iterations]
+ *   node -r @swc-node/register bench/interceptor-chain.bench.ts [iterations]
  */
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-consumer';
 import { lastValueFrom, type Observable } from 'rxjs';
 import type { AuditService } from '@infergate/audit';
 import { GatewayMetrics } from '@infergate/observability';
-import { DeprecationHeadersInterceptor } from '../../../libs/inference/src/interceptors/deprecation-headers.interceptor';
-import { IdempotencyInterceptor } from '../../../libs/inference/src/interceptors/idempotency.interceptor';
-import { InferenceAuditInterceptor } from '../../../libs/inference/src/interceptors/inference-audit.interceptor';
-import { InferenceMetricsInterceptor } from '../../../libs/inference/src/interceptors/inference-metrics.interceptor';
-import { InferencePipelineInterceptor } from '../../../libs/inference/src/interceptors/inference-pipeline.interceptor';
-import { InferenceTraceInterceptor } from '../../../libs/inference/src/interceptors/inference-trace.interceptor';
-import { OutputCheckInterceptor } from '../../../libs/inference/src/interceptors/output-check.interceptor';
-import type { IdempotencyService } from '../../../libs/inference/src/resilience/idempotency/idempotency.service';
-import type { PiiScreen } from '../../../libs/inference/src/surfaces/pii-screen';
+import { DeprecationHeadersInterceptor } from '../libs/inference/src/interceptors/deprecation-headers.interceptor';
+import { IdempotencyInterceptor } from '../libs/inference/src/interceptors/idempotency.interceptor';
+import { InferenceAuditInterceptor } from '../libs/inference/src/interceptors/inference-audit.interceptor';
+import { InferenceMetricsInterceptor } from '../libs/inference/src/interceptors/inference-metrics.interceptor';
+import { InferencePipelineInterceptor } from '../libs/inference/src/interceptors/inference-pipeline.interceptor';
+import { InferenceTraceInterceptor } from '../libs/inference/src/interceptors/inference-trace.interceptor';
+import { OutputCheckInterceptor } from '../libs/inference/src/interceptors/output-check.interceptor';
+import type { IdempotencyService } from '../libs/inference/src/resilience/idempotency/idempotency.service';
+import type { PiiScreen } from '../libs/inference/src/surfaces/pii-screen';
 
 const iterations = Math.max(20_000, Number(process.argv[2] ?? 0) || 0);
 const ROUNDS = 5;
