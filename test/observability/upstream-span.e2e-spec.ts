@@ -1,8 +1,6 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { SPAN_NAMES, setTracingActive } from '@infergate/observability';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { SPAN_NAMES } from '@infergate/observability';
 import {
   OIP_ANSWER,
   closedPort,
@@ -14,6 +12,7 @@ import {
   type FaultServer,
   type UpstreamHarness,
 } from '../inference/upstream/support/fault-upstream';
+import { inMemoryTracing } from '../support/in-memory-tracing';
 
 /**
  * The `upstream` CLIENT span of UpstreamClient on its own, against real HTTP servers on 127.0.0.1,
@@ -22,23 +21,13 @@ import {
  * ending with its body, and failures recorded by their fixed reason.
  */
 describe('the upstream span (UpstreamClient with tracing on)', () => {
-  const exporter = new InMemorySpanExporter();
-  let provider: NodeTracerProvider;
+  const tracing = inMemoryTracing();
+  const exporter = tracing.exporter;
   let harness: UpstreamHarness;
   const servers: FaultServer[] = [];
 
-  beforeAll(() => {
-    provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    provider.register({ propagator: new W3CTraceContextPropagator() });
-    setTracingActive(true);
-  });
-  afterAll(async () => {
-    setTracingActive(false);
-    await provider.shutdown();
-    trace.disable();
-    context.disable();
-    propagation.disable();
-  });
+  beforeAll(() => tracing.start());
+  afterAll(() => tracing.stop());
   beforeEach(() => {
     exporter.reset();
     harness = createUpstreamHarness({ totalTimeoutMs: 3_000, maxRetries: 2 });
@@ -50,7 +39,7 @@ describe('the upstream span (UpstreamClient with tracing on)', () => {
 
   /** Runs `fn` inside a parent span, as the request's server span would be. */
   async function underParent<T>(fn: () => Promise<T>): Promise<{ result: T; parentSpanId: string; traceId: string }> {
-    const parent = provider.getTracer('test').startSpan('parent', { kind: SpanKind.SERVER });
+    const parent = trace.getTracer('test').startSpan('parent', { kind: SpanKind.SERVER });
     try {
       const result = await context.with(trace.setSpan(context.active(), parent), fn);
       return { result, parentSpanId: parent.spanContext().spanId, traceId: parent.spanContext().traceId };

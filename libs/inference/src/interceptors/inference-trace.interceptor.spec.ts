@@ -1,9 +1,8 @@
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { defer, lastValueFrom, throwError } from 'rxjs';
 import { setTracingActive } from '@infergate/observability';
+import { inMemoryTracing } from '../../../../test/support/in-memory-tracing';
 import { InferenceTraceInterceptor } from './inference-trace.interceptor';
 
 /** An execution context whose request already carries its CallContext (only `surface` is read). */
@@ -13,20 +12,12 @@ function contextOf(): ExecutionContext {
 }
 
 describe(InferenceTraceInterceptor.name, () => {
-  const exporter = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracing = inMemoryTracing();
+  const exporter = tracing.exporter;
   const sut = new InferenceTraceInterceptor();
 
-  beforeAll(() => {
-    provider.register();
-    setTracingActive(true);
-  });
-
-  afterAll(async () => {
-    setTracingActive(false);
-    await provider.shutdown();
-    trace.disable();
-  });
+  beforeAll(() => tracing.start());
+  afterAll(() => tracing.stop());
 
   beforeEach(() => exporter.reset());
 

@@ -1,8 +1,6 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { injectTraceContext, isTracingActive, setTracingActive, startClientSpan, traced, withSpan } from './tracing';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { inMemoryTracing } from '../../../../test/support/in-memory-tracing';
+import { injectTraceContext, isTracingActive, startClientSpan, traced, withSpan } from './tracing';
 
 class Subject {
   readonly seen: unknown[][] = [];
@@ -29,25 +27,15 @@ describe('tracing helpers', () => {
   });
 
   describe('with tracing on', () => {
-    const exporter = new InMemorySpanExporter();
-    let provider: NodeTracerProvider;
+    const tracing = inMemoryTracing();
+    const exporter = tracing.exporter;
 
-    beforeAll(() => {
-      provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-      provider.register({ propagator: new W3CTraceContextPropagator() });
-      setTracingActive(true);
-    });
-    afterAll(async () => {
-      setTracingActive(false);
-      await provider.shutdown();
-      trace.disable();
-      context.disable();
-      propagation.disable();
-    });
+    beforeAll(() => tracing.start());
+    afterAll(() => tracing.stop());
     beforeEach(() => exporter.reset());
 
     it('runs the function inside a child span of the active one, on its receiver', () => {
-      const parent = provider.getTracer('test').startSpan('parent');
+      const parent = trace.getTracer('test').startSpan('parent');
       const sut = new Subject();
       const result = context.with(trace.setSpan(context.active(), parent), () => traced('work', sut.work, sut, 7, 'b'));
       parent.end();
